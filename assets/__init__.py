@@ -1,0 +1,1 @@
+"""The perpetuum asset graph, one package per domain (market, deals, ...)."""

@@ -1,0 +1,1 @@
+"""Share prices and corporate actions: sources, validation and the Dagster assets."""

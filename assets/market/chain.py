@@ -1,0 +1,78 @@
+"""Fetch a universe of tickers through a fallback chain of sources (no Dagster here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+import polars as pl
+
+from .sources.base import ACTION_SCHEMA, PRICE_SCHEMA, PriceBatch, SourceError
+
+
+class AllSourcesFailed(RuntimeError):
+    """No source in the chain could serve some tickers; nothing of the batch is written."""
+
+    def __init__(self, failures: dict[str, list[SourceError]]):
+        self.failures = failures
+        lines = [f"{ticker}: " + "; then ".join(str(e) for e in errors) for ticker, errors in failures.items()]
+        super().__init__("no source could serve these tickers:\n  " + "\n  ".join(lines))
+
+
+@dataclass
+class UniverseBatch:
+    """Prices and actions of every ticker, with which source served each and how far it reached."""
+
+    prices: pl.DataFrame
+    actions: pl.DataFrame
+    served_by: dict[str, str] = field(default_factory=dict)
+    covered_until: dict[str, date | None] = field(default_factory=dict)
+    dropped_null_bars: dict[str, int] = field(default_factory=dict)
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)  # ticker -> errors before success
+
+
+class PriceSource(Protocol):
+    """What every source module implements."""
+
+    name: str
+
+    def fetch(self, ticker: str, start: date, end: date) -> PriceBatch: ...
+
+
+def fetch_universe(
+    sources: Sequence[PriceSource],
+    tickers: Sequence[str],
+    start: date,
+    end: date,
+    log: Callable[[str], None] = lambda _msg: None,
+) -> UniverseBatch:
+    """Ask each source in order for each ticker; the next source only when the previous failed."""
+    prices, actions, failures = [], [], {}
+    batch = UniverseBatch(prices=pl.DataFrame(schema=PRICE_SCHEMA), actions=pl.DataFrame(schema=ACTION_SCHEMA))
+    for ticker in tickers:
+        errors: list[SourceError] = []
+        for source in sources:
+            try:
+                got = source.fetch(ticker, start, end)
+            except SourceError as exc:
+                errors.append(exc)
+                log(f"{exc} — trying the next source" if source is not sources[-1] else str(exc))
+                continue
+            prices.append(got.prices)
+            actions.append(got.actions)
+            batch.served_by[ticker] = source.name
+            batch.covered_until[ticker] = got.covered_until
+            batch.dropped_null_bars[ticker] = got.dropped_null_bars
+            if errors:
+                batch.fallbacks[ticker] = [str(e) for e in errors]
+            log(f"{ticker}: {got.prices.height} rows from {source.name}")
+            break
+        else:
+            failures[ticker] = errors
+    if failures:
+        raise AllSourcesFailed(failures)
+    batch.prices = pl.concat([batch.prices, *prices])
+    batch.actions = pl.concat([batch.actions, *actions])
+    return batch

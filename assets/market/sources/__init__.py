@@ -1,0 +1,1 @@
+"""Price sources. Each module turns one provider's responses into a `PriceBatch`; none imports Dagster."""

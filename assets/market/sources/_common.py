@@ -1,0 +1,167 @@
+"""Helpers shared by the live price sources: the GET itself, error texts, and the final frames.
+
+No Dagster here. Every failure becomes a `SourceError` whose reason is written for a person
+(never a bare traceback), and nothing that may carry an API key reaches a message or a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+import polars as pl
+import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+
+from .base import ACTION_SCHEMA, PRICE_SCHEMA, PriceBatch, SourceError
+
+_API_KEY_IN_URL = re.compile(r"(apikey=)[^&\s'\"]+", re.IGNORECASE)
+# urllib3 writes request URLs (query included) into these loggers on retries and at DEBUG level.
+_URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection")
+
+
+def redact(text: str, secret: str | None = None) -> str:
+    """`text` with `secret` and any `apikey=...` query value replaced by `***`."""
+    if secret:
+        text = text.replace(secret, "***")
+    return _API_KEY_IN_URL.sub(r"\1***", text)
+
+
+class _RedactApiKeys(logging.Filter):
+    """Rewrites log records that contain an `apikey=` query value."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def redact_api_keys_in_urllib3_logs() -> None:
+    """Install (once) a filter that hides `apikey=` values in urllib3's own log records."""
+    for name in _URLLIB3_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactApiKeys) for f in logger.filters):
+            logger.addFilter(_RedactApiKeys())
+
+
+def check_range(start: date, end: date) -> None:
+    """A caller error, not a source failure: the range must not run backwards."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+
+
+def get(
+    session: requests.Session,
+    url: str,
+    *,
+    source: str,
+    ticker: str,
+    params: dict[str, str],
+    timeout: tuple[float, float],
+    headers: dict[str, str] | None = None,
+    secret: str | None = None,
+) -> requests.Response:
+    """GET through the retrying session; a network failure or timeout becomes a `SourceError`.
+
+    The status code is left to the caller. The error is raised outside the `except` block so no
+    chained exception (whose text holds the full URL, API key included) travels with it.
+    """
+    try:
+        return session.get(url, params=params, headers=headers, timeout=timeout)
+    except requests.RequestException as exc:
+        reason = _describe(exc, timeout)
+    raise SourceError(source, ticker, redact(reason, secret))
+
+
+def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> str:
+    # After retries urllib3 wraps the last error in MaxRetryError, which requests turns into a
+    # plain ConnectionError even when that error was a read timeout. (A refused connection is a
+    # NewConnectionError, which urllib3 derives from ConnectTimeoutError.)
+    inner = getattr(exc.args[0], "reason", None) if exc.args else None
+    timed_out = isinstance(inner, (ReadTimeoutError, ConnectTimeoutError)) and not isinstance(inner, NewConnectionError)
+    if isinstance(exc, requests.Timeout) or timed_out:
+        return f"timed out (connect {timeout[0]} s, read {timeout[1]} s), retries exhausted"
+    if isinstance(exc, requests.ConnectionError):
+        return f"connection failed: {inner or exc}"
+    return f"request failed: {type(exc).__name__}: {exc}"
+
+
+def status_error(source: str, ticker: str, response: requests.Response, secret: str | None = None) -> SourceError:
+    """The error for a non-200 answer that the retries could not turn into a 200."""
+    if response.status_code == 429:
+        return SourceError(source, ticker, "rate limited (HTTP 429 after retries)")
+    return SourceError(source, ticker, redact(f"HTTP {response.status_code}: {snippet(response.text)}", secret))
+
+
+def snippet(text: str, limit: int = 120) -> str:
+    """The start of a body on one line, for error messages."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[:limit] + "...")
+
+
+def looks_like_html(text: str) -> bool:
+    """True for an HTML page (consent, captcha, error page); JSON and CSV never start with '<'."""
+    return text.lstrip().startswith("<")
+
+
+def parse_json(source: str, ticker: str, response: requests.Response) -> Any:
+    """The decoded JSON body; an HTML page or a truncated/invalid body is a `SourceError`."""
+    text = response.text
+    if looks_like_html(text):
+        raise SourceError(source, ticker, f"got an HTML page instead of JSON (HTTP {response.status_code})")
+    try:
+        return response.json()
+    except ValueError:
+        pass
+    raise SourceError(source, ticker, f"malformed JSON (HTTP {response.status_code}, {len(response.content)} bytes)")
+
+
+def build_batch(
+    source: str,
+    ticker: str,
+    bars: pl.DataFrame,
+    *,
+    start: date,
+    end: date,
+    actions: pl.DataFrame | None = None,
+) -> PriceBatch:
+    """Turn parsed bars (and actions) into a `PriceBatch` with the exact schemas.
+
+    `bars` has trade_date, open, high, low, close, volume, currency and optionally adj_close;
+    `actions` has ex_date, action, value. Rows outside [start, end] are left out; bars without a
+    close are dropped and counted; identical repeats collapse to one row, conflicting ones raise.
+    """
+    if "adj_close" not in bars.columns:
+        bars = bars.with_columns(adj_close=pl.lit(None, pl.Float64))
+    in_range = bars.filter(pl.col("trade_date").is_between(start, end))
+    kept = in_range.filter(pl.col("close").is_not_null())
+    prices = _conform(kept, ticker, source, PRICE_SCHEMA, key=["trade_date"])
+
+    if actions is None:
+        actions = pl.DataFrame(schema={"ex_date": pl.Date, "action": pl.String, "value": pl.Float64})
+    actions = actions.filter(pl.col("ex_date").is_between(start, end))
+    actions = _conform(actions, ticker, source, ACTION_SCHEMA, key=["ex_date", "action"])
+    return PriceBatch(
+        prices=prices,
+        actions=actions,
+        dropped_null_bars=in_range.height - kept.height,
+        covered_until=prices["trade_date"].max() if prices.height else None,
+    )
+
+
+def _conform(frame: pl.DataFrame, ticker: str, source: str, schema: dict, key: list[str]) -> pl.DataFrame:
+    frame = (
+        frame.with_columns(ticker=pl.lit(ticker), source=pl.lit(source))
+        .select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+        .unique(maintain_order=True)
+        .sort(key)
+    )
+    conflicts = frame.filter(pl.struct(key).is_duplicated())
+    if conflicts.height:
+        days = ", ".join(str(d) for d in conflicts[key[0]].unique().sort())
+        raise SourceError(source, ticker, f"conflicting rows for the same day: {days}")
+    return frame

@@ -1,0 +1,119 @@
+"""Run-time settings from PERPETUUM_* environment variables, validated at start-up (no Dagster here).
+
+Every invalid value raises `SettingsError` naming the variable, so a typo fails before any run
+starts instead of deep inside one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PRICE_SOURCES = ("snapshot", "yahoo", "nasdaq", "stooq")
+LIVE_SOURCES = frozenset(PRICE_SOURCES) - {"snapshot"}
+DEFAULT_TICKERS = "NVDA,AMD,ORCL,MSFT,AVGO,AMZN,INTC,META,CRWV,9984.T,SPY,QQQ"
+# Yahoo-style symbols: letters/digits, optionally one '-' class suffix (BRK-B) and one '.' exchange
+# suffix (9984.T). Nothing else may reach a URL or a SQL parameter.
+TICKER_PATTERN = re.compile(r"^[A-Z0-9]{1,10}(-[A-Z0-9]{1,4})?(\.[A-Z]{1,3})?$")
+
+
+class SettingsError(ValueError):
+    """A PERPETUUM_* variable holds an invalid value."""
+
+
+def validate_ticker(symbol: str) -> str:
+    """Return the symbol if it matches TICKER_PATTERN, else raise ValueError."""
+    if not TICKER_PATTERN.fullmatch(symbol):
+        raise ValueError(f"{symbol!r} is not a valid ticker symbol (expected e.g. NVDA, BRK-B, 9984.T)")
+    return symbol
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    price_sources: tuple[str, ...]
+    tickers: tuple[str, ...]
+    start_date: date
+    end_date: date
+    yahoo_base_url: str
+    nasdaq_base_url: str
+    stooq_base_url: str
+    stooq_api_key: str | None
+    snapshot_dir: Path
+
+    @property
+    def uses_live_prices(self) -> bool:
+        return any(s in LIVE_SOURCES for s in self.price_sources)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, today: date | None = None) -> Settings:
+        env = os.environ if env is None else env
+        today = today or date.today()
+
+        def get(name: str, default: str) -> str:
+            return (env.get(name) or default).strip()
+
+        warehouse = Path(get("PERPETUUM_WAREHOUSE", "warehouse/perpetuum.duckdb"))
+        if not warehouse.is_absolute():
+            warehouse = PROJECT_ROOT / warehouse
+        start = _parse_date("PERPETUUM_START_DATE", get("PERPETUUM_START_DATE", "2020-01-01"))
+        end = _parse_date("PERPETUUM_END_DATE", get("PERPETUUM_END_DATE", today.isoformat()))
+        if end < start:
+            raise SettingsError(f"PERPETUUM_END_DATE {end} is before PERPETUUM_START_DATE {start}")
+        if end > today:
+            raise SettingsError(f"PERPETUUM_END_DATE {end} is in the future (today is {today})")
+        return cls(
+            warehouse=warehouse,
+            price_sources=_parse_sources(get("PERPETUUM_PRICE_SOURCE", "snapshot")),
+            tickers=_parse_tickers(get("PERPETUUM_TICKERS", DEFAULT_TICKERS)),
+            start_date=start,
+            end_date=end,
+            yahoo_base_url=_parse_url("PERPETUUM_YAHOO_BASE_URL", get("PERPETUUM_YAHOO_BASE_URL", "https://query2.finance.yahoo.com")),
+            nasdaq_base_url=_parse_url("PERPETUUM_NASDAQ_BASE_URL", get("PERPETUUM_NASDAQ_BASE_URL", "https://api.nasdaq.com")),
+            stooq_base_url=_parse_url("PERPETUUM_STOOQ_BASE_URL", get("PERPETUUM_STOOQ_BASE_URL", "https://stooq.com")),
+            stooq_api_key=env.get("PERPETUUM_STOOQ_API_KEY") or None,
+            snapshot_dir=PROJECT_ROOT / "data" / "snapshot",
+        )
+
+
+def _parse_date(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _parse_sources(value: str) -> tuple[str, ...]:
+    sources = tuple(s.strip().lower() for s in value.split(",") if s.strip())
+    unknown = [s for s in sources if s not in PRICE_SOURCES]
+    if not sources or unknown:
+        raise SettingsError(
+            f"PERPETUUM_PRICE_SOURCE={value!r}: unknown source {', '.join(unknown) or '(empty)'}; "
+            f"use one of {', '.join(PRICE_SOURCES)} or a comma-separated chain such as yahoo,nasdaq"
+        )
+    if len(set(sources)) != len(sources):
+        raise SettingsError(f"PERPETUUM_PRICE_SOURCE={value!r} names a source twice")
+    return sources
+
+
+def _parse_tickers(value: str) -> tuple[str, ...]:
+    tickers = tuple(t.strip().upper() for t in value.split(",") if t.strip())
+    bad = [t for t in tickers if not TICKER_PATTERN.fullmatch(t)]
+    if not tickers or bad:
+        raise SettingsError(f"PERPETUUM_TICKERS: invalid symbol(s) {bad or '(empty list)'}; expected e.g. NVDA,BRK-B,9984.T")
+    if len(set(tickers)) != len(tickers):
+        raise SettingsError("PERPETUUM_TICKERS lists a symbol twice")
+    return tickers
+
+
+def _parse_url(name: str, value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(f"{name}={value!r} is not an http(s) URL")
+    return value.rstrip("/")

@@ -1,0 +1,1 @@
+"""The Dagster code location: definitions, resources, jobs, and the daily refresh command."""

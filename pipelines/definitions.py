@@ -1,0 +1,30 @@
+"""The one Definitions object that `dagster dev -w workspace.yaml` loads."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.market.assets import build_price_ingest
+from assets.market.core_prices import core_prices
+from assets.settings import Settings
+
+from pipelines.jobs import daily_refresh
+from pipelines.resources import build_resources
+
+
+def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
+    """One partition per calendar day (US exchange date) from PERPETUUM_START_DATE to today."""
+    return dg.DailyPartitionsDefinition(
+        start_date=settings.start_date.isoformat(), timezone="America/New_York", end_offset=1
+    )
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[build_price_ingest(daily_partitions(settings)), core_prices],
+        jobs=[daily_refresh],
+        resources=build_resources(settings),
+    )
+
+
+defs = build_definitions(Settings.from_env())

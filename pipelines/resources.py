@@ -1,0 +1,26 @@
+"""Resources built from the validated settings."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.market.resource import PriceSourcesResource
+from assets.settings import Settings
+from assets.warehouse import WarehouseResource
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    # Secrets go in as EnvVar so the UI shows the variable's name, never its value.
+    stooq_key = dg.EnvVar("PERPETUUM_STOOQ_API_KEY") if settings.stooq_api_key else None
+    return {
+        "warehouse": WarehouseResource(database=str(settings.warehouse)),
+        "price_sources": PriceSourcesResource(
+            sources=list(settings.price_sources),
+            tickers=list(settings.tickers),
+            snapshot_dir=str(settings.snapshot_dir),
+            yahoo_base_url=settings.yahoo_base_url,
+            nasdaq_base_url=settings.nasdaq_base_url,
+            stooq_base_url=settings.stooq_base_url,
+            stooq_api_key=stooq_key,
+        ),
+    }

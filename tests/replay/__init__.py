@@ -1,0 +1,1 @@
+"""Loopback HTTP servers that replay real provider formats, for tests and benchmarks."""
