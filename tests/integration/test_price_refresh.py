@@ -135,3 +135,20 @@ def missing_days_for(settings):
     from pipelines.resources import build_resources
 
     return missing_days(build_resources(settings)["warehouse"], settings)
+
+
+def test_duckdb_cli_reads_the_warehouse_read_only(make_settings, instance):
+    import os
+    import subprocess
+    import sys
+
+    settings = make_settings(start_date="2025-10-03", end_date="2025-10-06", tickers="AMD")
+    refresh(settings, instance)
+    cli = os.path.join(os.path.dirname(sys.executable), "duckdb")
+    done = subprocess.run(
+        [cli, "-readonly", "-csv", str(settings.warehouse), "-c",
+         "SELECT trade_date, close FROM core.prices WHERE ticker = 'AMD' ORDER BY trade_date"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["trade_date,close", "2025-10-03,164.67", "2025-10-06,203.71"]
