@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
+from assets.sec.client import valid_user_agent
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PRICE_SOURCES = ("snapshot", "yahoo", "nasdaq", "stooq")
 LIVE_SOURCES = frozenset(PRICE_SOURCES) - {"snapshot"}
@@ -46,10 +48,18 @@ class Settings:
     stooq_base_url: str
     stooq_api_key: str | None
     snapshot_dir: Path
+    sec_base_url: str = "https://data.sec.gov"
+    # "Name contact@example.com"; None = offline SEC data only. Holds an e-mail: never log it.
+    sec_user_agent: str | None = None
 
     @property
     def uses_live_prices(self) -> bool:
         return any(s in LIVE_SOURCES for s in self.price_sources)
+
+    @property
+    def uses_live_sec(self) -> bool:
+        """SEC EDGAR is fetched live only when PERPETUUM_SEC_USER_AGENT is set."""
+        return self.sec_user_agent is not None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, today: date | None = None) -> Settings:
@@ -79,6 +89,8 @@ class Settings:
             stooq_base_url=_parse_url("PERPETUUM_STOOQ_BASE_URL", get("PERPETUUM_STOOQ_BASE_URL", "https://stooq.com")),
             stooq_api_key=env.get("PERPETUUM_STOOQ_API_KEY") or None,
             snapshot_dir=PROJECT_ROOT / "data" / "snapshot",
+            sec_base_url=_parse_url("PERPETUUM_SEC_BASE_URL", get("PERPETUUM_SEC_BASE_URL", "https://data.sec.gov")),
+            sec_user_agent=_parse_user_agent(env.get("PERPETUUM_SEC_USER_AGENT")),
         )
 
 
@@ -110,6 +122,20 @@ def _parse_tickers(value: str) -> tuple[str, ...]:
     if len(set(tickers)) != len(tickers):
         raise SettingsError("PERPETUUM_TICKERS lists a symbol twice")
     return tickers
+
+
+def _parse_user_agent(value: str | None) -> str | None:
+    """The SEC User-Agent, or None when unset/blank. The error never echoes the value (an e-mail)."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not valid_user_agent(value):
+        raise SettingsError(
+            "PERPETUUM_SEC_USER_AGENT must name you and give a contact e-mail, e.g. "
+            "'Research Desk ops@your-domain.org' (the SEC refuses requests without one); unset it to use "
+            "the bundled offline SEC data"
+        )
+    return value
 
 
 def _parse_url(name: str, value: str) -> str:

@@ -10,6 +10,7 @@ from assets.settings import Settings
 
 from pipelines.jobs import daily_refresh
 from pipelines.resources import build_resources
+from pipelines.schedules import daily_refresh_schedule
 
 
 def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
@@ -23,6 +24,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[build_price_ingest(daily_partitions(settings)), core_prices],
         jobs=[daily_refresh],
+        schedules=[daily_refresh_schedule],
         resources=build_resources(settings),
     )
 

@@ -57,3 +57,33 @@ def test_valid_tickers(symbol):
 def test_invalid_tickers(symbol):
     with pytest.raises(ValueError):
         validate_ticker(symbol)
+
+
+def test_sec_is_offline_by_default():
+    s = settings()
+    assert s.sec_user_agent is None and not s.uses_live_sec
+    assert s.sec_base_url == "https://data.sec.gov"
+
+
+def test_sec_user_agent_switches_live_sec_on():
+    s = settings(sec_user_agent="  Jane Doe jane@example.com ", sec_base_url="http://127.0.0.1:8080/")
+    assert s.uses_live_sec
+    assert s.sec_user_agent == "Jane Doe jane@example.com"
+    assert s.sec_base_url == "http://127.0.0.1:8080"
+
+
+def test_blank_sec_user_agent_means_offline():
+    assert not settings(sec_user_agent="   ").uses_live_sec
+
+
+@pytest.mark.parametrize("value", ["jane@example.com", "Jane Doe", "Jane Doe jane@example", "Jane\nDoe jane@example.com"])
+def test_invalid_sec_user_agent_names_the_variable_not_the_value(value):
+    with pytest.raises(SettingsError, match="PERPETUUM_SEC_USER_AGENT") as err:
+        settings(sec_user_agent=value)
+    assert value.strip() not in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["data.sec.gov", "ftp://data.sec.gov", "https://"])
+def test_invalid_sec_base_url_names_the_variable(url):
+    with pytest.raises(SettingsError, match="PERPETUUM_SEC_BASE_URL"):
+        settings(sec_base_url=url)

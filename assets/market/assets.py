@@ -16,6 +16,7 @@ from .schemas import CorporateActions, SharePrices
 
 SHARE_PRICES = dg.AssetKey(["raw", "share_prices"])
 CORPORATE_ACTIONS = dg.AssetKey(["raw", "corporate_actions"])
+HTTP_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
 
 def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.AssetsDefinition:
@@ -47,6 +48,9 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool="duckdb",
+        # On top of the HTTP retries inside each request: a source outage may pass in minutes.
+        # Bad data raises Failure(allow_retries=False) and is not retried.
+        retry_policy=HTTP_RETRY_POLICY,
     )
     def share_prices_ingest(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, price_sources: PriceSourcesResource

@@ -14,7 +14,7 @@ No Dagster here (the assets that use this live elsewhere), so everything can be 
 """
 
 from assets.sec.base import SecError, SecSource, cik10
-from assets.sec.client import RateLimiter, SecClient
+from assets.sec.client import RateLimiter, SecClient, valid_user_agent
 from assets.sec.facts import FACT_SCHEMA, METRICS, dedupe_facts, parse_company_facts
 from assets.sec.filings import (
     CANDIDATE_COLUMNS,
@@ -40,4 +40,5 @@ __all__ = [
     "eight_k_candidates",
     "parse_company_facts",
     "parse_submissions",
+    "valid_user_agent",
 ]

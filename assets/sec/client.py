@@ -83,7 +83,7 @@ class SecClient:
         timeout: tuple[float, float] = TIMEOUT,
         rate_limiter: RateLimiter | None = None,
     ):
-        if not isinstance(user_agent, str) or not _valid_user_agent(user_agent):
+        if not isinstance(user_agent, str) or not valid_user_agent(user_agent):
             raise ValueError(
                 "user_agent must name the operator and give a contact e-mail, "
                 "e.g. 'Perpetuum Research ops@your-domain.org' (the SEC refuses anything else)"
@@ -203,7 +203,8 @@ class SecClient:
         return doc
 
 
-def _valid_user_agent(value: str) -> bool:
+def valid_user_agent(value: str) -> bool:
+    """True when `value` names someone and gives a contact e-mail ("Name contact@example.com")."""
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return False
     words = value.split()
