@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.market.assets import build_price_ingest
+from assets.market.checks import prices_are_current
 from assets.market.core_prices import core_prices
 from assets.settings import Settings
 
@@ -23,6 +24,7 @@ def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[build_price_ingest(daily_partitions(settings)), core_prices],
+        asset_checks=[prices_are_current],
         jobs=[daily_refresh],
         schedules=[daily_refresh_schedule],
         resources=build_resources(settings),

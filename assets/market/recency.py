@@ -1,0 +1,25 @@
+"""Which trading day each exchange last completed, from its official calendar (no Dagster here)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+# Symbols without a suffix trade in New York; a suffix names the exchange (Yahoo convention).
+CALENDAR_BY_SUFFIX = {"": "XNYS", "T": "XTKS"}
+# Daily bars reach the sources some time after the close.
+GRACE = timedelta(hours=2)
+
+
+def exchange_of(ticker: str) -> str:
+    suffix = ticker.rsplit(".", 1)[1] if "." in ticker else ""
+    return CALENDAR_BY_SUFFIX.get(suffix, "XNYS")
+
+
+def last_completed_session(calendar_name: str, now: datetime) -> date:
+    """The latest session whose close (plus GRACE) lies before `now` (aware datetime)."""
+    import exchange_calendars  # 1.5 s to import: only when a check runs
+    import pandas as pd
+
+    calendar = exchange_calendars.get_calendar(calendar_name)
+    moment = pd.Timestamp(now - GRACE).tz_convert("UTC").floor("min")
+    return calendar.minute_to_past_session(moment).date()
