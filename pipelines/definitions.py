@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.fundamentals import SEC_ASSETS
 from assets.market.assets import build_price_ingest
 from assets.market.checks import prices_are_current
 from assets.market.core_prices import core_prices
 from assets.settings import Settings
 
-from pipelines.jobs import daily_refresh
+from pipelines.jobs import daily_refresh, sec_filings_job
 from pipelines.resources import build_resources
 from pipelines.schedules import daily_refresh_schedule
+from pipelines.sensors import build_sensors
 
 
 def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
@@ -23,10 +25,11 @@ def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[build_price_ingest(daily_partitions(settings)), core_prices],
+        assets=[build_price_ingest(daily_partitions(settings)), core_prices, *SEC_ASSETS],
         asset_checks=[prices_are_current],
-        jobs=[daily_refresh],
+        jobs=[daily_refresh, sec_filings_job],
         schedules=[daily_refresh_schedule],
+        sensors=build_sensors(settings),
         resources=build_resources(settings),
     )
 
