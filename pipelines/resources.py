@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.deals import RegistryResource
 from assets.fundamentals import SecResource
 from assets.market.resource import PriceSourcesResource
 from assets.settings import Settings
@@ -16,6 +17,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     sec_user_agent = dg.EnvVar("PERPETUUM_SEC_USER_AGENT") if settings.sec_user_agent else None
     return {
         "warehouse": WarehouseResource(database=str(settings.warehouse)),
+        "registry": RegistryResource(),
         "price_sources": PriceSourcesResource(
             sources=list(settings.price_sources),
             tickers=list(settings.tickers),

@@ -25,7 +25,7 @@ def test_last_completed_session_follows_the_exchange_calendar():
 
 def test_snapshot_data_is_reported_stale_with_a_warning(make_settings, instance):
     settings = make_settings(start_date="2026-05-20", end_date="2026-06-05", tickers="AMD,9984.T")
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     resources = build_resources(settings)
     check_result = prices_are_current(resources["warehouse"], resources["price_sources"])
     assert not check_result.passed

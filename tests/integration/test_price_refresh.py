@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 import pytest
-from conftest import fetch_one, table_hashes
+from tests.integration.conftest import fetch_one, table_hashes
 
 from pipelines.refresh import missing_days, refresh
 from tests.replay.yahoo import YahooReplay
@@ -13,7 +13,7 @@ from tests.replay.yahoo import YahooReplay
 
 def test_first_refresh_loads_real_snapshot_values(make_settings, instance):
     settings = make_settings(start_date="2025-10-01", end_date="2025-10-10")
-    summary = refresh(settings, instance)
+    summary = refresh(settings, instance, simulate=False)
 
     assert sorted(summary["ticker"]) == sorted(settings.tickers)
     close, high, volume, source = fetch_one(
@@ -35,7 +35,7 @@ def test_first_refresh_loads_real_snapshot_values(make_settings, instance):
 
 def test_split_adjusted_nvidia_close(make_settings, instance):
     settings = make_settings(start_date="2024-06-05", end_date="2024-06-11", tickers="NVDA")
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     assert fetch_one(settings.warehouse, "SELECT close FROM raw.share_prices WHERE trade_date = DATE '2024-06-07'") == (120.888,)
     split = fetch_one(settings.warehouse, "SELECT action, value FROM raw.corporate_actions WHERE ex_date = DATE '2024-06-10'")
     assert split == ("split", 10.0)
@@ -44,7 +44,7 @@ def test_split_adjusted_nvidia_close(make_settings, instance):
 def test_dividend_adjusted_close_uses_the_crsp_factor(make_settings, instance):
     # MSFT went ex-dividend 0.83 on 2025-08-21; the day before, adj_close = close * (1 - 0.83 / close).
     settings = make_settings(start_date="2025-08-18", end_date="2025-08-22", tickers="MSFT")
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     close, adj = fetch_one(settings.warehouse, "SELECT close, adj_close FROM core.prices WHERE trade_date = DATE '2025-08-20'")
     assert adj == pytest.approx(close * (1 - 0.83 / close), rel=1e-12)
     close, adj = fetch_one(settings.warehouse, "SELECT close, adj_close FROM core.prices WHERE trade_date = DATE '2025-08-21'")
@@ -53,7 +53,7 @@ def test_dividend_adjusted_close_uses_the_crsp_factor(make_settings, instance):
 
 def test_second_run_fetches_nothing_and_changes_nothing(make_settings, instance):
     settings = make_settings(start_date="2025-09-15", end_date="2025-10-10")
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     before = table_hashes(settings.warehouse)
     runs_before = len(instance.get_runs())
 
@@ -61,7 +61,7 @@ def test_second_run_fetches_nothing_and_changes_nothing(make_settings, instance)
     from pipelines.resources import build_resources
 
     assert missing_days(build_resources(settings)["warehouse"], settings) == []
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     assert table_hashes(warehouse) == before
     # Only the downstream run was launched: no price partition was fetched again.
     new_runs = instance.get_runs(limit=len(instance.get_runs()) - runs_before)
@@ -70,7 +70,7 @@ def test_second_run_fetches_nothing_and_changes_nothing(make_settings, instance)
 
 def test_forced_rerun_of_the_same_partitions_is_idempotent(make_settings, instance):
     settings = make_settings(start_date="2025-10-01", end_date="2025-10-08")
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     before = table_hashes(settings.warehouse)
     from pipelines.definitions import build_definitions
 
@@ -91,7 +91,7 @@ def _bad_bar_prices(snapshot_prices: pl.DataFrame) -> pl.DataFrame:
 
 def test_failing_batch_writes_nothing_and_names_ticker_date_column_rule(make_settings, instance, snapshot_prices):
     good = make_settings(start_date="2025-10-01", end_date="2025-10-03", tickers="AMD,NVDA")
-    refresh(good, instance)
+    refresh(good, instance, simulate=False)
     before = table_hashes(good.warehouse)
 
     with YahooReplay(_bad_bar_prices(snapshot_prices)) as base_url:
@@ -99,7 +99,7 @@ def test_failing_batch_writes_nothing_and_names_ticker_date_column_rule(make_set
             start_date="2025-10-01", end_date="2025-10-10", tickers="AMD,NVDA", price_source="yahoo", yahoo_base_url=base_url
         )
         with pytest.raises(dg.Failure) as failure:
-            refresh(live, instance)
+            refresh(live, instance, simulate=False)
     message = str(failure.value)
     assert "yahoo AMD 2025-10-07: (row)" in message and "high >= max(open, close, low)" in message
     assert "nothing was written" in message
@@ -108,7 +108,7 @@ def test_failing_batch_writes_nothing_and_names_ticker_date_column_rule(make_set
 
 def test_switching_to_a_live_source_fills_days_beyond_the_snapshot(make_settings, instance, snapshot_prices):
     snapshot = make_settings(start_date="2026-05-26", end_date="2026-06-05", tickers="AMD,NVDA")
-    refresh(snapshot, instance)
+    refresh(snapshot, instance, simulate=False)
     assert fetch_one(snapshot.warehouse, "SELECT max(trade_date) FROM raw.share_prices")[0].isoformat() == "2026-05-29"
     beyond = fetch_one(snapshot.warehouse, "SELECT count(*) FROM raw.share_price_coverage WHERE NOT complete")[0]
     assert beyond == 7  # 2026-05-30 .. 2026-06-05
@@ -126,7 +126,7 @@ def test_switching_to_a_live_source_fills_days_beyond_the_snapshot(make_settings
         assert [d.isoformat() for d in missing_days_for(live)] == [f"2026-05-{d}" for d in (30, 31)] + [
             f"2026-06-0{d}" for d in range(1, 6)
         ]
-        refresh(live, instance)
+        refresh(live, instance, simulate=False)
     rows = fetch_one(live.warehouse, "SELECT count(*) FILTER (source = 'yahoo'), count(*) FILTER (source = 'snapshot') FROM raw.share_prices")
     assert rows == (8, 8)  # 4 new days x 2 tickers from yahoo; the snapshot's week untouched
 
@@ -143,7 +143,7 @@ def test_duckdb_cli_reads_the_warehouse_read_only(make_settings, instance):
     import sys
 
     settings = make_settings(start_date="2025-10-03", end_date="2025-10-06", tickers="AMD")
-    refresh(settings, instance)
+    refresh(settings, instance, simulate=False)
     cli = os.path.join(os.path.dirname(sys.executable), "duckdb")
     done = subprocess.run(
         [cli, "-readonly", "-csv", str(settings.warehouse), "-c",

@@ -1,0 +1,136 @@
+"""`SimulationInputs`: everything the engine takes from data, as plain numbers and small frames.
+
+This is the engine's input boundary. Whatever fills it — the registry stand-in in
+`registry_inputs.py` today, the `mart.*` tables later — the engine sees only these fields.
+Money is in USD bn, users in millions, GW in gigawatts, months are `pl.Date` / `date` values on
+the first of the month.
+
+Two rules are read from the frames rather than stored as flags:
+
+* a deal that appears in `deployments` *and* in `commitments` pays its schedule as its GW come
+  online, so a path's deployment delay defers those payments too;
+* a deal that appears in `deployments` but not in `commitments` (no contract value was
+  disclosed) is paid per GW as its GW come online, at the scenario's `chip_spend_per_gw_usd_bn`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from assets.simulation.months import month_number
+
+_FRAMES: dict[str, dict[str, type[pl.DataType]]] = {
+    "user_history": {"month": pl.Date, "users_m": pl.Float64},
+    "arpu_history": {"month": pl.Date, "arpu_usd": pl.Float64},
+    "personal_share": {"month": pl.Date, "personal_share": pl.Float64},
+    "commitments": {"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64},
+    "deployments": {"deal_id": pl.String, "month": pl.Date, "gw": pl.Float64},
+    "equity_inflows": {"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64,
+                       "from_supplier": pl.Boolean},
+    "amd_history": {"month": pl.Date, "close_usd": pl.Float64},
+    "warrant_tranches": {"tranche": pl.String, "shares_m": pl.Float64, "gw_condition": pl.Float64,
+                         "price_condition_usd": pl.Float64, "strike_usd": pl.Float64},
+    "provenance": {"parameter": pl.String, "value": pl.Float64, "unit": pl.String,
+                   "source_or_assumption": pl.String, "estimated_from": pl.String},
+}
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationInputs:
+    """The data side of the model (the uncertain side is `ScenarioParams`).
+
+    Horizon and cash
+        start_month: first simulated month (the month after the last reported cash balance).
+        end_month: last simulated month (2030-12 by default; a run may shorten or extend it).
+        starting_cash_usd_bn: cash and securities at the end of the month before `start_month`.
+
+    Revenue
+        user_history: `month, users_m` — reported weekly active users; the logistic is fitted to them.
+        arpu_history: `month, arpu_usd` — ARPU points whose log-linear slope is the ARPU drift.
+        arpu_level_usd, arpu_level_month: ARPU (USD per user per month) in that month, the level
+            the drift starts from.
+        personal_share: `month, personal_share` — statements of the personal (consumer) share of
+            total revenue; total revenue = consumer revenue / personal share.
+
+    Compute and financing
+        commitments: `deal_id, month, amount_usd_bn` — contracted compute payments per month.
+        deployments: `deal_id, month, gw` — GW each deal brings online per month, before delays.
+        equity_inflows: `deal_id, month, amount_usd_bn, from_supplier` — raised rounds paid in
+            the horizon (`from_supplier`: the investor also sells compute to OpenAI).
+        vendor_financing_deal: the `deployments` deal whose GW trigger per-GW vendor financing.
+        vendor_financing_per_gw_usd_bn: money per GW of that deal brought online.
+        vendor_financing_cap_usd_bn: the most it can add up to.
+
+    AMD and the warrant
+        amd_s0_usd, amd_s0_month: last observed close and its month; the GBM starts after it.
+        amd_history: `month, close_usd` — month-end closes for horizon months up to `amd_s0_month`.
+        amd_mu_annual, amd_sigma_annual: GBM drift (arithmetic) and volatility per year.
+        amd_window: how they were estimated (dates, number of returns, annualisation).
+        warrant_tranches: `tranche, shares_m, gw_condition, price_condition_usd, strike_usd`.
+        warrant_gw_deal: the `deployments` deal whose GW count towards the GW conditions.
+
+    Costs
+        other_opex_usd_bn: operating costs of the base year outside the modelled deals (USD bn/yr).
+        other_opex_base_month: the month that yearly figure is centred on; growth counts from it.
+            Commitments due up to the end of the base year are inside this figure.
+
+    provenance: `parameter, value, unit, source_or_assumption, estimated_from` for every figure
+        above, as shown in `sim.scenario_inputs`.
+    """
+
+    start_month: date
+    end_month: date
+    starting_cash_usd_bn: float
+    user_history: pl.DataFrame
+    arpu_history: pl.DataFrame
+    arpu_level_usd: float
+    arpu_level_month: date
+    personal_share: pl.DataFrame
+    commitments: pl.DataFrame
+    deployments: pl.DataFrame
+    equity_inflows: pl.DataFrame
+    vendor_financing_deal: str
+    vendor_financing_per_gw_usd_bn: float
+    vendor_financing_cap_usd_bn: float
+    amd_s0_usd: float
+    amd_s0_month: date
+    amd_history: pl.DataFrame
+    amd_mu_annual: float
+    amd_sigma_annual: float
+    amd_window: str
+    warrant_tranches: pl.DataFrame
+    warrant_gw_deal: str
+    other_opex_usd_bn: float
+    other_opex_base_month: date
+    provenance: pl.DataFrame
+
+    def __post_init__(self) -> None:
+        for name, schema in _FRAMES.items():
+            frame: pl.DataFrame = getattr(self, name)
+            if dict(frame.schema) != schema:
+                raise ValueError(f"SimulationInputs.{name}: schema {dict(frame.schema)} != {schema}")
+        if month_number(self.end_month) < month_number(self.start_month):
+            raise ValueError(f"end_month {self.end_month} before start_month {self.start_month}")
+        for name in ("user_history", "arpu_history", "personal_share", "amd_history"):
+            months = getattr(self, name)["month"]
+            if months.n_unique() != months.len():
+                raise ValueError(f"SimulationInputs.{name}: a month appears twice")
+        if self.user_history.height < 2:
+            raise ValueError("user_history needs at least two months to fit a logistic curve")
+        if self.arpu_history.height < 2:
+            raise ValueError("arpu_history needs at least two months to estimate a drift")
+        if self.personal_share.is_empty() or not self.personal_share["personal_share"].is_between(0, 1, closed="right").all():
+            raise ValueError("personal_share needs at least one statement, each in (0, 1]")
+        if month_number(self.amd_s0_month) < month_number(self.start_month) - 1:
+            raise ValueError(f"amd_s0_month {self.amd_s0_month} is more than one month before start_month")
+        for deal in (self.vendor_financing_deal, self.warrant_gw_deal):
+            if deal not in set(self.deployments["deal_id"]):
+                raise ValueError(f"{deal!r} has no rows in deployments")
+
+    @property
+    def n_months(self) -> int:
+        """Number of simulated months, start and end included."""
+        return month_number(self.end_month) - month_number(self.start_month) + 1
