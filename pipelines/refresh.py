@@ -100,7 +100,7 @@ def main() -> int:
     try:
         summary = refresh(settings, instance)
     except dg.Failure as exc:  # bad data: the message lists every problem
-        print(f"\nrefresh failed, nothing was written:\n{exc.description}", file=sys.stderr)
+        print(f"\nrefresh stopped; the failing step wrote nothing:\n{exc.description}", file=sys.stderr)
         return 1
     except dg.DagsterExecutionStepExecutionError as exc:
         print(f"\nrefresh failed: {exc.user_exception}", file=sys.stderr)
