@@ -51,10 +51,19 @@ class Settings:
     sec_base_url: str = "https://data.sec.gov"
     # "Name contact@example.com"; None = offline SEC data only. Holds an e-mail: never log it.
     sec_user_agent: str | None = None
+    # Folder of the logs users tail (run_failures.log); git-ignored `logs/` by default.
+    log_dir: Path = PROJECT_ROOT / "logs"
+    # Folder the HTML report (perpetuum.html) is written to; git-ignored `reports/` by default.
+    report_dir: Path = PROJECT_ROOT / "reports"
 
     @property
     def uses_live_prices(self) -> bool:
         return any(s in LIVE_SOURCES for s in self.price_sources)
+
+    @property
+    def run_failure_log(self) -> Path:
+        """One line per failed run, appended by the run-failure sensor and `make run`."""
+        return self.log_dir / "run_failures.log"
 
     @property
     def uses_live_sec(self) -> bool:
@@ -91,6 +100,8 @@ class Settings:
             snapshot_dir=PROJECT_ROOT / "data" / "snapshot",
             sec_base_url=_parse_url("PERPETUUM_SEC_BASE_URL", get("PERPETUUM_SEC_BASE_URL", "https://data.sec.gov")),
             sec_user_agent=_parse_user_agent(env.get("PERPETUUM_SEC_USER_AGENT")),
+            log_dir=_parse_dir("PERPETUUM_LOG_DIR", get("PERPETUUM_LOG_DIR", "logs")),
+            report_dir=_parse_dir("PERPETUUM_REPORT_DIR", get("PERPETUUM_REPORT_DIR", "reports")),
         )
 
 
@@ -136,6 +147,16 @@ def _parse_user_agent(value: str | None) -> str | None:
             "the bundled offline SEC data"
         )
     return value
+
+
+def _parse_dir(name: str, value: str) -> Path:
+    """A folder (relative paths are from the repo root); it need not exist yet, but must not be a file."""
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = PROJECT_ROOT / path
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name}={value!r} is a file, not a folder")
+    return path
 
 
 def _parse_url(name: str, value: str) -> str:

@@ -5,14 +5,34 @@ from __future__ import annotations
 import dagster as dg
 
 SIMULATION = dg.AssetSelection.groups("simulation")
+REPORT = dg.AssetSelection.groups("report")
 
 # Missing price partitions (chosen by the caller as a partition range) and every table derived
 # from them, except the simulation: its scenario partitions differ from the daily ones, so it runs
 # as its own job, started by its eager automation condition (or by the refresh command).
 daily_refresh = dg.define_asset_job(
     "daily_refresh",
-    selection=dg.AssetSelection.all() - SIMULATION,
+    selection=dg.AssetSelection.all() - SIMULATION - REPORT,
     description="Fetch the price partitions of the selected range, then rebuild the registry, filings and marts.",
+)
+
+# Everything again, from the first price partition to the last, ignoring what is already loaded:
+# after a changed source chain or ticker universe, a corrected snapshot, or a deleted warehouse.
+# Same assets as daily_refresh (the simulation's scenario partitions cannot share a job with the
+# daily ones; it follows through its eager automation condition, or `simulation_job`), but meant
+# to be launched over *all* partitions: in the UI, a backfill of every partition, which the price
+# ingest's single-run backfill policy turns into one run; from the shell,
+# `python -m pipelines.refresh --full`, which runs it in one run over the whole range, then the
+# simulation. See docs/ARCHITECTURE.md, "Operations".
+full_rebuild = dg.define_asset_job(
+    "full_rebuild",
+    selection=dg.AssetSelection.all() - SIMULATION - REPORT,
+    description=(
+        "Refetch every price partition from PERPETUUM_START_DATE to today and rebuild the registry, filings "
+        "and marts. Launch it as a backfill of all partitions (one run: single-run backfill policy), or run "
+        "`python -m pipelines.refresh --full`; the simulation follows through its automation condition."
+    ),
+    tags={"perpetuum/rebuild": "full"},
 )
 
 # The Monte Carlo, one run per scenario partition (base, bull, bear); run config can override
@@ -29,4 +49,12 @@ sec_filings_job = dg.define_asset_job(
     "sec_filings_job",
     selection=dg.AssetSelection.assets(dg.AssetKey(["raw", "sec_filings"]), dg.AssetKey(["raw", "deal_candidates"])),
     description="Fetch the watched companies' recent SEC filings, then update the 8-K deal candidates.",
+)
+
+# The HTML report reads the marts and the simulation, so it runs after both (the automation
+# sensor starts it once they have changed; the refresh command runs it last).
+report_job = dg.define_asset_job(
+    "report_job",
+    selection=REPORT,
+    description="Write reports/perpetuum.html from the marts and the simulation.",
 )

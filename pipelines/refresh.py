@@ -3,20 +3,28 @@
 A partition day is missing when it was never fetched, was fetched for another ticker universe, or
 lay beyond the coverage of another source (or of a live source, whose coverage grows daily). Runs
 go through the Dagster instance in DAGSTER_HOME, so they show in the UI like any other run.
+
+`--full` ignores what is loaded: one `full_rebuild` run refetches every day from
+PERPETUUM_START_DATE to PERPETUUM_END_DATE and rebuilds everything downstream, then the simulation
+runs. A failed run is also written to the run-failure log (`<PERPETUUM_LOG_DIR>/run_failures.log`).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 import polars as pl
 
-from assets.settings import LIVE_SOURCES, Settings, SettingsError
+from assets.settings import LIVE_SOURCES, PROJECT_ROOT, Settings, SettingsError
 from assets.warehouse import WarehouseResource, query
 
 from pipelines.definitions import build_definitions
+from pipelines.instance_guard import open_instance, release_interrupted_runs
+from pipelines.failures import log_failed_runs
 
 LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -44,30 +52,46 @@ def contiguous_ranges(days: list[date]) -> list[tuple[date, date]]:
     return ranges
 
 
-def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = True) -> pl.DataFrame:
+def partition_range_tags(first: date, last: date) -> dict[str, str]:
+    return {"dagster/asset_partition_range_start": first.isoformat(), "dagster/asset_partition_range_end": last.isoformat()}
+
+
+def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = True, full: bool = False) -> pl.DataFrame:
     """Run the refresh and return the per-ticker summary of core.prices.
 
     `simulate=False` skips the Monte Carlo (tests of the price layer over a few days, whose AMD
-    history is too short to estimate the share-price model from)."""
+    history is too short to estimate the share-price model from). `full=True` ignores the coverage
+    ledger: one `full_rebuild` run over every day of the settings' range, prices and downstream."""
     defs = build_definitions(settings)
+    for line in release_interrupted_runs(instance):  # a killed run would hold the duckdb pool forever
+        print(line)
     job = defs.resolve_job_def("daily_refresh")
     warehouse: WarehouseResource = defs.resources["warehouse"]
     price_keys = [dg.AssetKey(["raw", "share_prices"]), dg.AssetKey(["raw", "corporate_actions"])]
     downstream = [k for k in job.asset_layer.executable_asset_keys if k not in price_keys]
     simulation = defs.resolve_job_def("simulation_job")
 
-    ranges = contiguous_ranges(missing_days(warehouse, settings))
-    if not ranges:
-        print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
-    for first, last in ranges:
-        print(f"prices: fetching {first}..{last} ({(last - first).days + 1} days) via {','.join(settings.price_sources)}")
-        tags = {"dagster/asset_partition_range_start": first.isoformat(), "dagster/asset_partition_range_end": last.isoformat()}
-        job.execute_in_process(instance=instance, tags=tags, asset_selection=price_keys, run_config=LOG_CONFIG)
-    print("rebuilding downstream tables: " + ", ".join(k.to_user_string() for k in downstream))
-    job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG)
+    if full:
+        first, last = settings.start_date, settings.end_date
+        print(f"full rebuild: refetching every day {first}..{last} ({(last - first).days + 1} days) via "
+              f"{','.join(settings.price_sources)}, ignoring what is loaded, then every downstream table")
+        rebuild = defs.resolve_job_def("full_rebuild")
+        rebuild.execute_in_process(instance=instance, tags=partition_range_tags(first, last), run_config=LOG_CONFIG)
+    else:
+        ranges = contiguous_ranges(missing_days(warehouse, settings))
+        if not ranges:
+            print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
+        for first, last in ranges:
+            print(f"prices: fetching {first}..{last} ({(last - first).days + 1} days) via {','.join(settings.price_sources)}")
+            job.execute_in_process(instance=instance, tags=partition_range_tags(first, last), asset_selection=price_keys,
+                                   run_config=LOG_CONFIG)
+        print("rebuilding downstream tables: " + ", ".join(k.to_user_string() for k in downstream))
+        job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG)
     for scenario in simulation.partitions_def.get_partition_keys() if simulate else []:
         print(f"simulation: scenario {scenario}")
         simulation.execute_in_process(instance=instance, partition_key=scenario, run_config=LOG_CONFIG)
+    print(f"report: {settings.report_dir / 'perpetuum.html'}")
+    defs.resolve_job_def("report_job").execute_in_process(instance=instance, run_config=LOG_CONFIG)
 
     with warehouse.get_connection() as conn:
         return query(conn, "core/prices_latest.sql")
@@ -90,21 +114,47 @@ def print_summary(summary: pl.DataFrame, settings: Settings) -> None:
         print("no rows at all for: " + ", ".join(absent))
 
 
-def main() -> int:
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipelines.refresh", description=__doc__.split("\n\n")[0])
+    p.add_argument("--full", action="store_true",
+                   help="refetch every price partition from PERPETUUM_START_DATE on, ignoring what is already "
+                        "loaded, and rebuild everything downstream (one full_rebuild run)")
+    return p
+
+
+def _log_failures(instance: dg.DagsterInstance, since: datetime, settings: Settings) -> None:
+    try:
+        logged = log_failed_runs(instance, since, settings.run_failure_log)
+    except OSError as exc:  # the log is a convenience: never hide the run's own error behind it
+        print(f"(could not write the run-failure log {settings.run_failure_log}: {exc})", file=sys.stderr)
+        return
+    if logged:
+        print(f"logged to {settings.run_failure_log}:\n  " + "\n  ".join(logged), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    instance = dg.DagsterInstance.get()
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster"))  # as the Makefile does
+    instance = open_instance()  # not DagsterInstance.get(): two first runs must not both create its storage
+    started = datetime.now(UTC)
     try:
-        summary = refresh(settings, instance)
+        summary = refresh(settings, instance, full=args.full)
     except dg.Failure as exc:  # bad data: the message lists every problem
         print(f"\nrefresh stopped; the failing step wrote nothing:\n{exc.description}", file=sys.stderr)
+        _log_failures(instance, started, settings)
         return 1
     except dg.DagsterExecutionStepExecutionError as exc:
         print(f"\nrefresh failed: {exc.user_exception}", file=sys.stderr)
+        _log_failures(instance, started, settings)
         return 1
+    except Exception:
+        _log_failures(instance, started, settings)
+        raise
     print_summary(summary, settings)
     return 0
 

@@ -7,6 +7,7 @@ import dagster as dg
 from assets.deals import RegistryResource
 from assets.fundamentals import SecResource
 from assets.market.resource import PriceSourcesResource
+from assets.report.resource import ReportResource
 from assets.settings import Settings
 from assets.warehouse import WarehouseResource
 
@@ -18,6 +19,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     return {
         "warehouse": WarehouseResource(database=str(settings.warehouse)),
         "registry": RegistryResource(),
+        "report": ReportResource(folder=str(settings.report_dir)),
         "price_sources": PriceSourcesResource(
             sources=list(settings.price_sources),
             tickers=list(settings.tickers),

@@ -10,6 +10,14 @@ far below the SEC's 10 requests/second).
 
 Off by default: live SEC access needs PERPETUUM_SEC_USER_AGENT. Started in offline mode by hand,
 it reads the bundled snapshot, which never changes, so it requests one run and then skips.
+
+`run_failure_log_sensor` appends one line per failed run to `<PERPETUUM_LOG_DIR>/run_failures.log`
+(pipelines/failures.py). On by default; it needs nothing outside this machine.
+
+`automation_sensor` evaluates the assets' automation conditions (the simulation's `eager()`: run
+every scenario once its upstream tables were updated, e.g. by the daily schedule). Dagster's own
+`default_automation_condition_sensor` would do the same but starts stopped; this one is on by
+default so that the schedule's run is followed by the simulation without a click in the UI.
 """
 
 import hashlib
@@ -23,6 +31,7 @@ from assets.fundamentals.fetch import material_agreements
 from assets.sec import SecError
 from assets.settings import Settings
 
+from pipelines.failures import log_run
 from pipelines.jobs import sec_filings_job
 
 SEC_SENSOR_INTERVAL_SECONDS = 3600
@@ -93,6 +102,44 @@ def build_sec_filings_sensor(settings: Settings) -> dg.SensorDefinition:
     return sec_filings_sensor
 
 
+def build_run_failure_log_sensor(settings: Settings) -> dg.SensorDefinition:
+    log_path = settings.run_failure_log
+
+    @dg.run_failure_sensor(
+        name="run_failure_log_sensor",
+        description=(
+            f"Appends one line per failed run (UTC time, job, run id, partition, failed steps, first line of "
+            f"the error) to {log_path} (folder from PERPETUUM_LOG_DIR): `tail -f` it. Local file only, no "
+            "outside service. Watches every run in this Dagster instance, including those of `make run`, "
+            "which writes its own failures at once as well; a run is never logged twice."
+        ),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        # Runs executed in-process by `make run` carry no code-location origin: only "all" matches them.
+        monitor_all_code_locations=True,
+        minimum_interval_seconds=30,
+    )
+    def run_failure_log_sensor(context: dg.RunFailureSensorContext):
+        if log_run(context.instance, context.dagster_run, log_path):
+            context.log.info(f"logged failed run {context.dagster_run.run_id} to {log_path}")
+
+    return run_failure_log_sensor
+
+
+def build_automation_sensor() -> dg.AutomationConditionSensorDefinition:
+    return dg.AutomationConditionSensorDefinition(
+        "automation_sensor",
+        # Every asset: those without an automation condition are ignored, one added later is covered.
+        target=dg.AssetSelection.all(),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=30,
+        description=(
+            "Evaluates the assets' automation conditions every 30 s: the simulation (eager) runs each scenario "
+            "once the tables it reads were updated, e.g. after the daily schedule's run or a full_rebuild "
+            "backfill. On by default."
+        ),
+    )
+
+
 def build_sensors(settings: Settings) -> list[dg.SensorDefinition]:
     """Every sensor of the code location, their default status depending on the settings."""
-    return [build_sec_filings_sensor(settings)]
+    return [build_sec_filings_sensor(settings), build_run_failure_log_sensor(settings), build_automation_sensor()]

@@ -87,3 +87,23 @@ def test_invalid_sec_user_agent_names_the_variable_not_the_value(value):
 def test_invalid_sec_base_url_names_the_variable(url):
     with pytest.raises(SettingsError, match="PERPETUUM_SEC_BASE_URL"):
         settings(sec_base_url=url)
+
+
+def test_log_dir_defaults_to_the_git_ignored_logs_folder():
+    s = settings()
+    assert s.log_dir.parts[-1] == "logs" and s.log_dir.is_absolute()
+    assert s.run_failure_log == s.log_dir / "run_failures.log"
+
+
+def test_log_dir_from_the_environment(tmp_path):
+    assert settings(log_dir=str(tmp_path / "x")).log_dir == tmp_path / "x"
+    from assets.settings import PROJECT_ROOT
+
+    assert settings(log_dir="var/log").log_dir == PROJECT_ROOT / "var" / "log"  # relative: from the repo root
+
+
+def test_log_dir_that_is_a_file_names_the_variable(tmp_path):
+    afile = tmp_path / "f"
+    afile.write_text("")
+    with pytest.raises(SettingsError, match="PERPETUUM_LOG_DIR"):
+        settings(log_dir=str(afile))

@@ -84,6 +84,7 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
                 "null_bars_dropped": sum(batch.dropped_null_bars.values()),
                 "fallbacks": dg.MetadataValue.json(batch.fallbacks),
                 "beyond_coverage_days": int((~report.coverage["complete"]).sum()),
+                "refetched_after_split": dg.MetadataValue.json(report.refetched),
             },
         )
         yield dg.MaterializeResult(asset_key=CORPORATE_ACTIONS, metadata={"dagster/partition_row_count": report.actions.height})

@@ -4,6 +4,8 @@
 import dagster as dg
 
 from ..metadata import markdown_table
+from ..report import warehouse_charts
+from ..report.embed import chart_metadata
 from ..warehouse import WarehouseResource, query, run, transaction
 from .assets import CORPORATE_ACTIONS, SHARE_PRICES
 
@@ -38,11 +40,13 @@ CORE_PRICES_COLUMNS = dg.TableSchema(
 def core_prices(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per ticker and trading day with the previous trading day, a dividend-adjusted close
     (recomputed from raw.corporate_actions the same way for every source) and daily simple and log
-    returns, ready for the marts. Built by sql/core/prices.sql."""
+    returns, ready for the marts. Built by sql/core/prices.sql. Its chart: the deal parties' prices
+    indexed to 100, with the registry's announcement dates marked."""
     with warehouse.get_connection() as conn:
         with transaction(conn):
             run(conn, "core/prices.sql")
         latest = query(conn, "core/prices_latest.sql")
+        chart = chart_metadata(warehouse_charts.prices_with_registry_announcements, conn, "core.prices: deal parties")
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": int(latest["rows"].sum()), "latest_per_ticker": markdown_table(latest, limit=50)}
+        metadata={"dagster/row_count": int(latest["rows"].sum()), "latest_per_ticker": markdown_table(latest, limit=50), **chart}
     )

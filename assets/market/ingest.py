@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 
 import polars as pl
 
 from ..validation import validate
-from ..warehouse import WarehouseResource, query, run, transaction
+from ..warehouse import WarehouseResource, query, run, sql, transaction
 from .chain import PriceSource, UniverseBatch, fetch_universe
 from .schemas import CorporateActions, SharePrices
 
@@ -25,6 +25,8 @@ class IngestReport:
     actions: pl.DataFrame
     coverage: pl.DataFrame
     table_rows: int
+    # ticker -> "first..last": stored history fetched again because the batch brought a new split
+    refetched: dict[str, str] = field(default_factory=dict)
 
 
 def ingest_range(
@@ -40,6 +42,7 @@ def ingest_range(
     Raises AllSourcesFailed or ValidationFailed before anything is written.
     """
     batch = fetch_universe(chain, tickers, start, end, log)
+    refetched = refetch_history_before_new_splits(warehouse, chain, batch, start, log)
     prices, actions = validated(batch, datetime.now(timezone.utc))
     coverage = coverage_frame(batch, ",".join(s.name for s in chain), tickers, start, end)
     params = {"start": start, "end": end, "tickers": list(tickers)}
@@ -49,7 +52,37 @@ def ingest_range(
             run(conn, "raw/upsert_corporate_actions.sql", params, actions=actions)
             run(conn, "raw/upsert_share_price_coverage.sql", coverage=coverage)
         table_rows = query(conn, "raw/share_prices_count.sql")["rows"][0]
-    return IngestReport(batch, prices, actions, coverage, table_rows)
+    return IngestReport(batch, prices, actions, coverage, table_rows, refetched)
+
+
+def refetch_history_before_new_splits(
+    warehouse: WarehouseResource,
+    chain: Sequence[PriceSource],
+    batch: UniverseBatch,
+    start: date,
+    log: Callable[[str], None] = lambda _msg: None,
+) -> dict[str, str]:
+    """Add to `batch` the stored history of every ticker whose batch brings a split the warehouse
+    has never seen: those rows were fetched before the split and are not divided by it, while the
+    batch's are (a 2:1 split would otherwise show as a -50 % return). They are fetched again through
+    the same chain and written in the same transaction; if no source can serve them, the whole batch
+    fails (AllSourcesFailed) and nothing is written. Returns ticker -> refetched range."""
+    splits = batch.actions.filter(pl.col("action") == "split").select("ticker", "ex_date")
+    if splits.is_empty():
+        return {}
+    with warehouse.get_connection() as conn:
+        conn.register("splits", splits)
+        stale = conn.sql(sql("raw/stale_split_history.sql"), params={"start": start}).pl()
+        conn.unregister("splits")
+    refetched: dict[str, str] = {}
+    last = start - timedelta(days=1)
+    for ticker, first in stale.iter_rows():
+        log(f"{ticker}: a split new to the warehouse arrived; fetching its stored history {first}..{last} again")
+        history = fetch_universe(chain, [ticker], first, last, log)
+        batch.prices = pl.concat([batch.prices, history.prices])
+        batch.actions = pl.concat([batch.actions, history.actions])
+        refetched[ticker] = f"{first}..{last}"
+    return refetched
 
 
 def validated(batch: UniverseBatch, fetched_at: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from ..metadata import markdown_table
+from ..report.embed import ChartFn, chart_metadata
 from ..warehouse import WarehouseResource, query, run, sql, transaction
 
 
@@ -30,13 +31,17 @@ def sql_table_asset(
     group_name: str = "marts",
     order_by: str | None = None,
     prelude: Sequence[str] = (),
+    chart: ChartFn | None = None,
 ) -> dg.AssetsDefinition:
     """An asset that runs sql/<schema>/<table>.sql (CREATE OR REPLACE TABLE <schema>.<table> ...)
     in one transaction, checks the columns it produced against `columns`, and reports the row
     count and a preview. `description` is the UI's description: say what one row is.
 
     `prelude`: SQL files (relative to sql/, e.g. "macros/periods.sql") run first on the same
-    connection, for TEMP macros the table's SQL uses; they count in the code version."""
+    connection, for TEMP macros the table's SQL uses; they count in the code version.
+
+    `chart`: a function (connection) -> PNG bytes (see assets/report/warehouse_charts.py), drawn
+    after the commit and shown in the UI as the materialization's `chart` metadata."""
     declared = [c.name for c in columns]
     code = "".join(sql(name) for name in (*prelude, f"{schema}/{table}.sql"))
     table_schema = dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in columns])
@@ -62,7 +67,8 @@ def sql_table_asset(
                 if built.columns != declared:
                     raise SchemaDrift(f"{schema}.{table}: SQL produced columns {built.columns}, the asset declares {declared}")
             frame = (built.order(order_by) if order_by else built).pl()
-        return dg.MaterializeResult(metadata={"dagster/row_count": frame.height, "preview": markdown_table(frame)})
+            charts = chart_metadata(chart, conn, f"{schema}.{table}") if chart else {}
+        return dg.MaterializeResult(metadata={"dagster/row_count": frame.height, "preview": markdown_table(frame), **charts})
 
     return _asset
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from ..report import warehouse_charts
 from .builder import Column, sql_check, sql_table_asset
 
 RAW_DEALS = ["raw", "deals"]
@@ -119,6 +120,7 @@ capital_cycles = sql_table_asset(
     ],
     deps=[CORE_DEAL_FLOWS],
     order_by="n_edges, cycle_id",
+    chart=warehouse_charts.deal_network,
 )
 
 deal_reactions = sql_table_asset(
@@ -162,6 +164,7 @@ deal_reactions = sql_table_asset(
     ],
     deps=[RAW_DEALS, CORE_DEAL_FLOWS, CORE_COMPANIES, CORE_PRICES],
     order_by="event_date NULLS LAST, deal_id, ticker",
+    chart=warehouse_charts.prices_with_reactions,
 )
 
 

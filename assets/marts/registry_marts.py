@@ -11,6 +11,7 @@ assumption. Flagged figures (note 'FLAGGED: ...') are shown as flagged and never
 
 import dagster as dg
 
+from ..report import warehouse_charts
 from .builder import Column, sql_check, sql_table_asset
 
 RAW_METRICS = ["raw", "openai_metrics"]
@@ -68,6 +69,7 @@ revenue_mix = sql_table_asset(
     deps=[RAW_METRICS],
     order_by="period_start, period, source",
     prelude=PERIODS,
+    chart=warehouse_charts.revenue_mix,
 )
 
 arpu = sql_table_asset(
@@ -147,6 +149,7 @@ cost_per_gw = sql_table_asset(
     ],
     deps=[RAW_ESTIMATES, RAW_METRICS, RAW_DEAL_TERMS, CORE_COMPANIES, CORE_DEAL_FLOWS],
     order_by="row_kind, item, deal_id",
+    chart=warehouse_charts.cost_per_gw,
 )
 
 commitment_schedule = sql_table_asset(
@@ -182,6 +185,7 @@ commitment_schedule = sql_table_asset(
     deps=[RAW_DEAL_TERMS, RAW_METRICS, CORE_DEAL_FLOWS],
     order_by="calendar_year NULLS LAST, counterparty",
     prelude=PERIODS,
+    chart=warehouse_charts.commitments,
 )
 
 source_discrepancies = sql_table_asset(

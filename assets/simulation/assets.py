@@ -4,24 +4,30 @@ Kept apart from the engine modules so that `import assets.simulation` loads neit
 DuckDB.
 """
 
-import dataclasses
 from datetime import date
 
 import dagster as dg
+from pydantic import Field
 
 from ..deals import RegistryResource
 from ..metadata import markdown_table
-from ..warehouse import WarehouseResource, query, run, transaction
-from . import DEFAULT_N_PATHS, DEFAULT_SEED, inputs_from_registry, load_scenarios, run_scenario
+from ..report import warehouse_charts
+from ..report.embed import chart_metadata
+from ..warehouse import WarehouseResource, run, transaction
+from . import DEFAULT_N_PATHS, DEFAULT_SEED, inputs_from_tables, load_scenarios, run_scenario
+from .warehouse_inputs import HORIZON_END
+from .warehouse_tables import read_input_tables
 
 SCENARIOS = dg.StaticPartitionsDefinition(["base", "bull", "bear"])
 SIM_TABLES = ("scenario_inputs", "path_quantiles", "outcomes", "sample_paths")
-UPSTREAM = [
+UPSTREAM = [  # every table the SELECTs in sql/sim/ read
     dg.AssetKey(["core", "prices"]),
+    dg.AssetKey(["core", "deal_flows"]),
     dg.AssetKey(["raw", "openai_metrics"]),
     dg.AssetKey(["raw", "deal_terms"]),
     dg.AssetKey(["mart", "commitment_schedule"]),
     dg.AssetKey(["mart", "warrant_tranches"]),
+    dg.AssetKey(["mart", "vendor_financing"]),
 ]
 DESCRIPTIONS = {
     "scenario_inputs": "Every parameter the scenario actually used: value, unit, its source or the assumption (with reason), and what it was estimated from.",
@@ -32,12 +38,15 @@ DESCRIPTIONS = {
 
 
 class SimulationConfig(dg.Config):
-    """Launchpad / run-config knobs; every override is recorded in sim.scenario_inputs."""
+    """Launchpad / run-config knobs (ops.simulation.config); every override is recorded in
+    sim.scenario_inputs. `python -m pipelines.simulate --print-run-config` writes them as YAML."""
 
-    n_paths: int = DEFAULT_N_PATHS
-    seed: int = DEFAULT_SEED
-    end_month: str | None = None  # 'YYYY-MM', default 2030-12
-    overrides: dict[str, float] = {}
+    n_paths: int = Field(default=DEFAULT_N_PATHS, description="Number of simulated paths.")
+    seed: int = Field(default=DEFAULT_SEED, description="Random seed: same inputs and seed give identical tables.")
+    end_month: str | None = Field(default=None, description="Last simulated month 'YYYY-MM' (default 2030-12).")
+    overrides: dict[str, float] = Field(
+        default={}, description="Scenario parameters to replace, e.g. {delay_mean_months: 9}; names as in "
+                                "data/registry/scenarios.csv.")
 
 
 @dg.multi_asset(
@@ -58,10 +67,9 @@ def simulation(context: dg.AssetExecutionContext, config: SimulationConfig, ware
     whenever cash would fall below zero. Same inputs and seed give identical tables."""
     scenario = context.partition_key
     with warehouse.get_connection() as conn:
-        amd = query(conn, "sim/amd_closes.sql")
-    inputs = inputs_from_registry(registry.path, amd)
-    if config.end_month:
-        inputs = dataclasses.replace(inputs, end_month=date.fromisoformat(config.end_month + "-01"))
+        tables = read_input_tables(conn)
+    end_month = date.fromisoformat(config.end_month + "-01") if config.end_month else HORIZON_END
+    inputs = inputs_from_tables(**tables, end_month=end_month)
     params = load_scenarios(registry.path / "scenarios.csv")[scenario]
     if config.overrides:
         params = params.override(**config.overrides)
@@ -70,10 +78,13 @@ def simulation(context: dg.AssetExecutionContext, config: SimulationConfig, ware
     with warehouse.get_connection() as conn, transaction(conn):
         run(conn, "sim/replace_scenario.sql", {"scenario": scenario}, **tables)
     context.log.info(f"{scenario}: {config.n_paths} paths, seed {config.seed}")
+    with warehouse.get_connection() as conn:  # charts of every scenario stored so far, this one included
+        charts = {"path_quantiles": chart_metadata(warehouse_charts.cash_fan, conn, "sim.path_quantiles: cash by scenario"),
+                  "outcomes": chart_metadata(warehouse_charts.outside_money, conn, "sim.outcomes: outside money by year")}
     for table, frame in tables.items():
         preview = frame.filter(frame["scenario"] == scenario)
         yield dg.MaterializeResult(
             asset_key=["sim", table],
             metadata={"dagster/partition_row_count": frame.height, "n_paths": config.n_paths, "seed": config.seed,
-                      "preview": markdown_table(preview, limit=30 if table == "outcomes" else 10)},
+                      "preview": markdown_table(preview, limit=30 if table == "outcomes" else 10), **charts.get(table, {})},
         )

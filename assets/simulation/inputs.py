@@ -1,7 +1,7 @@
 """`SimulationInputs`: everything the engine takes from data, as plain numbers and small frames.
 
-This is the engine's input boundary. Whatever fills it — the registry stand-in in
-`registry_inputs.py` today, the `mart.*` tables later — the engine sees only these fields.
+This is the engine's input boundary, filled from the warehouse tables by `warehouse_inputs.py`
+(or by hand in tests); the engine sees only these fields.
 Money is in USD bn, users in millions, GW in gigawatts, months are `pl.Date` / `date` values on
 the first of the month.
 

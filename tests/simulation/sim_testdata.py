@@ -12,6 +12,7 @@ from assets.simulation.params import ScenarioParams
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "data" / "registry"
+REGISTRY_TODAY = date(2026, 11, 23)  # the registry's cut-off: no registry date lies after it
 
 # Deterministic settings: no ceiling, ARPU or AMD noise, no delay, the NVIDIA LOI always on.
 QUIET = ScenarioParams(

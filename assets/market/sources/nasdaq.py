@@ -99,7 +99,14 @@ def _rows(source: str, ticker: str, payload: Any) -> list[dict]:
 
 
 def _parse_rows(rows: list[dict]) -> pl.DataFrame:
-    """Text rows -> typed bars; a value that is neither a number nor a 'none' marker raises."""
+    """Text rows -> typed bars; a value that is neither a number nor a 'none' marker raises.
+
+    A row without one of the fields (Nasdaq renamed or dropped it) raises KeyError: read with the
+    fixed schema, it would become a bar without a close, be dropped, and look like "no data"."""
+    for row in rows:
+        absent = [name for name in _COLUMNS if name not in row]
+        if absent:
+            raise KeyError(f"row has no {', '.join(absent)} field (fields: {', '.join(sorted(row))})")
     raw = pl.from_dicts(rows, schema=dict.fromkeys(_COLUMNS, pl.String))
 
     def number(name: str, dtype: pl.DataType) -> pl.Expr:

@@ -117,6 +117,11 @@ def _parse_result(result: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
         adjclose = (indicators.get("adjclose") or [{}])[0].get("adjclose")
         columns["adj_close"] = adjclose if adjclose is not None else [None] * len(timestamps)
     else:
+        # No timestamps is a range without a session only if there are no bars either; bars without
+        # their timestamps (a renamed field) must not pass as "no data".
+        quote = ((result.get("indicators") or {}).get("quote") or [{}])[0] or {}
+        if any(quote.get(name) for name in _QUOTE_FIELDS):
+            raise ValueError(f"{len(quote.get('close') or [])} bars but no 'timestamp' array")
         columns = {name: [] for name in _BAR_SCHEMA}
     if any(len(values) != len(timestamps) for values in columns.values()):
         raise ValueError("quote arrays and timestamps differ in length")
