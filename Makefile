@@ -28,6 +28,7 @@ ui: setup dagster-home  ## the Dagster UI on 127.0.0.1:$PERPETUUM_UI_PORT
 bench: setup dagster-home  ## benchmarks; each prints ratios against a baseline measured in the same run
 	.venv/bin/python benchmarks/ingest.py
 	.venv/bin/python benchmarks/simulation.py
+	.venv/bin/python benchmarks/scale.py
 
 setup: $(VENV_STAMP)
 
