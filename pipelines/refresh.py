@@ -152,6 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nrefresh failed: {exc.user_exception}", file=sys.stderr)
         _log_failures(instance, started, settings)
         return 1
+    except dg.DagsterError as exc:  # e.g. a source outage that outlasted the step's RetryPolicy
+        details = [info.message.strip() for info in getattr(exc, "user_code_process_error_infos", None) or []]
+        print(f"\nrefresh failed: {exc}" + "".join(f"\n  {d}" for d in details), file=sys.stderr)
+        _log_failures(instance, started, settings)
+        return 1
     except Exception:
         _log_failures(instance, started, settings)
         raise
