@@ -7,7 +7,6 @@ error bodies are in tests/fixtures/sec. Nothing here reaches a host other than 1
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
