@@ -25,6 +25,7 @@ from assets.warehouse import WarehouseResource, query
 from pipelines.definitions import build_definitions
 from pipelines.instance_guard import open_instance, release_interrupted_runs
 from pipelines.failures import log_failed_runs
+from pipelines.staleness import PRICE_KEYS, plan_full_rebuild, plan_refresh, record_completed_refresh
 
 LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -59,42 +60,63 @@ def partition_range_tags(first: date, last: date) -> dict[str, str]:
 def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = True, full: bool = False) -> pl.DataFrame:
     """Run the refresh and return the per-ticker summary of core.prices.
 
-    `simulate=False` skips the Monte Carlo (tests of the price layer over a few days, whose AMD
-    history is too short to estimate the share-price model from). `full=True` ignores the coverage
-    ledger: one `full_rebuild` run over every day of the settings' range, prices and downstream."""
+    The missing price days are fetched, the last range in the same run as the tables downstream
+    that need rebuilding (pipelines/staleness.py decides which: those that depend on prices, or
+    all of them when the registry, SEC data, code or settings changed), then the simulation and
+    the report. `simulate=False` skips the Monte Carlo (tests of the price layer over a few days,
+    whose AMD history is too short to estimate the share-price model from). `full=True` ignores
+    what is loaded: one `full_rebuild` run over every day of the settings' range and every table."""
     defs = build_definitions(settings)
     for line in release_interrupted_runs(instance):  # a killed run would hold the duckdb pool forever
         print(line)
-    job = defs.resolve_job_def("daily_refresh")
     warehouse: WarehouseResource = defs.resources["warehouse"]
-    price_keys = [dg.AssetKey(["raw", "share_prices"]), dg.AssetKey(["raw", "corporate_actions"])]
-    downstream = [k for k in job.asset_layer.executable_asset_keys if k not in price_keys]
-    simulation = defs.resolve_job_def("simulation_job")
-
     if full:
         first, last = settings.start_date, settings.end_date
+        rebuild_plan = plan_full_rebuild(defs)
         print(f"full rebuild: refetching every day {first}..{last} ({(last - first).days + 1} days) via "
               f"{','.join(settings.price_sources)}, ignoring what is loaded, then every downstream table")
-        rebuild = defs.resolve_job_def("full_rebuild")
-        rebuild.execute_in_process(instance=instance, tags=partition_range_tags(first, last), run_config=LOG_CONFIG)
+        runs = [defs.resolve_job_def("full_rebuild").execute_in_process(
+            instance=instance, tags=partition_range_tags(first, last), run_config=LOG_CONFIG)]
     else:
+        job = defs.resolve_job_def("daily_refresh")
         ranges = contiguous_ranges(missing_days(warehouse, settings))
-        if not ranges:
-            print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
-        for first, last in ranges:
-            print(f"prices: fetching {first}..{last} ({(last - first).days + 1} days) via {','.join(settings.price_sources)}")
-            job.execute_in_process(instance=instance, tags=partition_range_tags(first, last), asset_selection=price_keys,
-                                   run_config=LOG_CONFIG)
-        print("rebuilding downstream tables: " + ", ".join(k.to_user_string() for k in downstream))
-        job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG)
+        rebuild_plan = plan_refresh(defs, instance, job, fetching=bool(ranges))
+        print(rebuild_plan.why)
+        runs = run_prices_and_downstream(job, instance, settings, ranges, rebuild_plan.downstream)
+    simulate = simulate and not rebuild_plan.simulation_current
+    simulation = defs.resolve_job_def("simulation_job")
     for scenario in simulation.partitions_def.get_partition_keys() if simulate else []:
         print(f"simulation: scenario {scenario}")
-        simulation.execute_in_process(instance=instance, partition_key=scenario, run_config=LOG_CONFIG)
-    print(f"report: {settings.report_dir / 'perpetuum.html'}")
-    defs.resolve_job_def("report_job").execute_in_process(instance=instance, run_config=LOG_CONFIG)
+        runs.append(simulation.execute_in_process(instance=instance, partition_key=scenario, run_config=LOG_CONFIG))
+    report = settings.report_dir / "perpetuum.html"
+    if runs or not report.exists():
+        print(f"report: {report}")
+        runs.append(defs.resolve_job_def("report_job").execute_in_process(instance=instance, run_config=LOG_CONFIG))
+        record_completed_refresh(instance, runs[-1].run_id, rebuild_plan, warehouse, simulated=simulate or rebuild_plan.simulation_current)
 
     with warehouse.get_connection() as conn:
         return query(conn, "core/prices_latest.sql")
+
+
+def run_prices_and_downstream(
+    job: dg.JobDefinition, instance: dg.DagsterInstance, settings: Settings, ranges: list[tuple[date, date]], downstream: list[dg.AssetKey]
+) -> list[dg.ExecuteInProcessResult]:
+    """One run per missing range of price days; the last one also rebuilds `downstream` (one run
+    instead of two: a run's own overhead is much of a one-day refresh). Returns the runs."""
+    sources = ",".join(settings.price_sources)
+    results = []
+    for i, (first, last) in enumerate(ranges):
+        with_downstream = downstream if i == len(ranges) - 1 else []
+        print(f"prices: fetching {first}..{last} ({(last - first).days + 1} days) via {sources}"
+              + (", then rebuilding " + ", ".join(k.to_user_string() for k in with_downstream) if with_downstream else ""))
+        results.append(job.execute_in_process(instance=instance, tags=partition_range_tags(first, last),
+                                              asset_selection=[*PRICE_KEYS, *with_downstream], run_config=LOG_CONFIG))
+    if not ranges:
+        print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
+        if downstream:
+            print("rebuilding: " + ", ".join(k.to_user_string() for k in downstream))
+            results.append(job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG))
+    return results
 
 
 def print_summary(summary: pl.DataFrame, settings: Settings) -> None:

@@ -51,7 +51,7 @@ def test_dividend_adjusted_close_uses_the_crsp_factor(make_settings, instance):
     assert adj == close
 
 
-def test_second_run_fetches_nothing_and_changes_nothing(make_settings, instance):
+def test_second_run_fetches_nothing_and_changes_nothing(make_settings, instance, capsys):
     settings = make_settings(start_date="2025-09-15", end_date="2025-10-10")
     refresh(settings, instance, simulate=False)
     before = table_hashes(settings.warehouse)
@@ -61,11 +61,12 @@ def test_second_run_fetches_nothing_and_changes_nothing(make_settings, instance)
     from pipelines.resources import build_resources
 
     assert missing_days(build_resources(settings)["warehouse"], settings) == []
+    capsys.readouterr()
     refresh(settings, instance, simulate=False)
     assert table_hashes(warehouse) == before
-    # Only the downstream run was launched: no price partition was fetched again.
-    new_runs = instance.get_runs(limit=len(instance.get_runs()) - runs_before)
-    assert all("dagster/asset_partition_range_start" not in r.tags for r in new_runs)
+    # Same prices, same registry, SEC data and code: no run at all.
+    assert len(instance.get_runs()) == runs_before
+    assert "and so are the prices: no table to rebuild" in capsys.readouterr().out
 
 
 def test_forced_rerun_of_the_same_partitions_is_idempotent(make_settings, instance):
