@@ -9,7 +9,7 @@ from ..metadata import markdown_table
 from ..warehouse import WarehouseResource, query
 from .assets import SHARE_PRICES
 from .resource import PriceSourcesResource
-from .recency import exchange_of, last_completed_session
+from .recency import last_completed_sessions
 
 
 @dg.asset_check(asset=SHARE_PRICES, blocking=False)
@@ -21,9 +21,8 @@ def prices_are_current(warehouse: WarehouseResource, price_sources: PriceSources
     now = datetime.now(timezone.utc)
     with warehouse.get_connection() as conn:
         latest = query(conn, "raw/last_trade_dates.sql")
-    expected = pl.DataFrame(
-        {"ticker": price_sources.tickers, "expected_session": [last_completed_session(exchange_of(t), now) for t in price_sources.tickers]}
-    )
+    tickers = price_sources.tickers
+    expected = pl.DataFrame({"ticker": tickers, "expected_session": last_completed_sessions(tickers, now)})
     latest = expected.join(latest, on="ticker", how="left")
     stale = latest.filter(pl.col("last_trade_date").is_null() | (pl.col("last_trade_date") < pl.col("expected_session")))
     return dg.AssetCheckResult(

@@ -23,3 +23,13 @@ def last_completed_session(calendar_name: str, now: datetime) -> date:
     calendar = exchange_calendars.get_calendar(calendar_name)
     moment = pd.Timestamp(now - GRACE).tz_convert("UTC").floor("min")
     return calendar.minute_to_past_session(moment).date()
+
+
+def last_completed_sessions(tickers: list[str], now: datetime) -> list[date]:
+    """`last_completed_session` of each ticker's exchange, in the order of `tickers`.
+
+    Each exchange's calendar is asked once, however many of the tickers trade there.
+    """
+    exchanges = [exchange_of(ticker) for ticker in tickers]
+    sessions = {name: last_completed_session(name, now) for name in set(exchanges)}
+    return [sessions[name] for name in exchanges]

@@ -134,34 +134,63 @@ def build_batch(
     `bars` has trade_date, open, high, low, close, volume, currency and optionally adj_close;
     `actions` has ex_date, action, value. Rows outside [start, end] are left out; bars without a
     close are dropped and counted; identical repeats collapse to one row, conflicting ones raise.
-    """
-    if "adj_close" not in bars.columns:
-        bars = bars.with_columns(adj_close=pl.lit(None, pl.Float64))
-    in_range = bars.filter(pl.col("trade_date").is_between(start, end))
-    kept = in_range.filter(pl.col("close").is_not_null())
-    prices = _conform(kept, ticker, source, PRICE_SCHEMA, key=["trade_date"])
 
-    if actions is None:
-        actions = pl.DataFrame(schema={"ex_date": pl.Date, "action": pl.String, "value": pl.Float64})
-    actions = actions.filter(pl.col("ex_date").is_between(start, end))
-    actions = _conform(actions, ticker, source, ACTION_SCHEMA, key=["ex_date", "action"])
+    This runs once per ticker on frames of a few rows, where each polars query costs far more than
+    the rows themselves; so each frame goes through one lazy query, and the rest are cheap checks.
+    """
+    in_range = pl.col("trade_date").is_between(start, end)
+    null_close = pl.col("close").is_null()
+    # Counting needs a query of its own: skip it when the source sent no bar without a close.
+    dropped_null_bars = bars.select((in_range & null_close).sum()).item() if bars["close"].null_count() else 0
+    lazy_bars = bars.lazy()
+    if "adj_close" not in bars.columns:
+        lazy_bars = lazy_bars.with_columns(adj_close=pl.lit(None, pl.Float64))
+    kept = lazy_bars.filter(in_range, pl.col("close").is_not_null())
+    prices = _conform(kept, ticker, source, _PRICE_COLUMNS, key=["trade_date"])
+
+    if actions is None or actions.is_empty():
+        actions = pl.DataFrame(schema=ACTION_SCHEMA)
+    else:
+        actions = actions.lazy().filter(pl.col("ex_date").is_between(start, end))
+        actions = _conform(actions, ticker, source, _ACTION_COLUMNS, key=["ex_date", "action"])
     return PriceBatch(
         prices=prices,
         actions=actions,
-        dropped_null_bars=in_range.height - kept.height,
+        dropped_null_bars=dropped_null_bars,
         covered_until=prices["trade_date"].max() if prices.height else None,
     )
 
 
-def _conform(frame: pl.DataFrame, ticker: str, source: str, schema: dict, key: list[str]) -> pl.DataFrame:
-    frame = (
+def _columns(schema: dict) -> list[pl.Expr]:
+    """The expressions that give a frame exactly the columns (order and types) of `schema`."""
+    return [pl.col(name).cast(dtype) for name, dtype in schema.items()]
+
+
+# Built once: on a few rows, making these expressions costs a good part of running them.
+_PRICE_COLUMNS = _columns(PRICE_SCHEMA)
+_ACTION_COLUMNS = _columns(ACTION_SCHEMA)
+
+
+def _conform(frame: pl.LazyFrame, ticker: str, source: str, columns: list[pl.Expr], key: list[str]) -> pl.DataFrame:
+    """`frame` with `ticker` and `source` filled in, cast to `columns` and sorted by `key`.
+
+    Identical repeats collapse to one row; rows that share a key but differ raise a `SourceError`.
+    The sort keeps the input order among equal keys, so `unique` keeps the same first row of a
+    repeat as it would on the unsorted rows. Only a frame whose key repeats (rare) pays for it.
+    The in-memory engine is the one eager polars uses; "auto" may pick the streaming engine,
+    whose start-up costs more than a query over a few rows.
+    """
+    rows = (
         frame.with_columns(ticker=pl.lit(ticker), source=pl.lit(source))
-        .select(pl.col(name).cast(dtype) for name, dtype in schema.items())
-        .unique(maintain_order=True)
-        .sort(key)
+        .select(columns)
+        .sort(key, maintain_order=True)
+        .collect(engine="in-memory")
     )
-    conflicts = frame.filter(pl.struct(key).is_duplicated())
+    if not rows[key].is_duplicated().any():
+        return rows
+    rows = rows.unique(maintain_order=True)
+    conflicts = rows.filter(pl.struct(key).is_duplicated())
     if conflicts.height:
         days = ", ".join(str(d) for d in conflicts[key[0]].unique().sort())
         raise SourceError(source, ticker, f"conflicting rows for the same day: {days}")
-    return frame
+    return rows
