@@ -22,8 +22,8 @@ daily_refresh = dg.define_asset_job(
 # daily ones; it follows through its eager automation condition, or `simulation_job`), but meant
 # to be launched over *all* partitions: in the UI, a backfill of every partition, which the price
 # ingest's single-run backfill policy turns into one run; from the shell,
-# `python -m pipelines.refresh --full`, which runs it in one run over the whole range, then the
-# simulation. See docs/ARCHITECTURE.md, "Operations".
+# `python -m pipelines.refresh --full`, which runs it over the whole range (a run for the prices,
+# one for the tables), then the simulation. See docs/ARCHITECTURE.md, "Operations".
 full_rebuild = dg.define_asset_job(
     "full_rebuild",
     selection=dg.AssetSelection.all() - SIMULATION - REPORT,

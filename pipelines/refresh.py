@@ -4,9 +4,9 @@ A partition day is missing when it was never fetched, was fetched for another ti
 lay beyond the coverage of another source (or of a live source, whose coverage grows daily). Runs
 go through the Dagster instance in DAGSTER_HOME, so they show in the UI like any other run.
 
-`--full` ignores what is loaded: one `full_rebuild` run refetches every day from
-PERPETUUM_START_DATE to PERPETUUM_END_DATE and rebuilds everything downstream, then the simulation
-runs. A failed run is also written to the run-failure log (`<PERPETUUM_LOG_DIR>/run_failures.log`).
+`--full` ignores what is loaded: a `full_rebuild` run refetches every day from
+PERPETUUM_START_DATE to PERPETUUM_END_DATE, a second one rebuilds every downstream table, then the
+simulation runs. A failed run is also written to the run-failure log (`<PERPETUUM_LOG_DIR>/run_failures.log`).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = T
     all of them when the registry, SEC data, code or settings changed), then the simulation and
     the report. `simulate=False` skips the Monte Carlo (tests of the price layer over a few days,
     whose AMD history is too short to estimate the share-price model from). `full=True` ignores
-    what is loaded: one `full_rebuild` run over every day of the settings' range and every table."""
+    what is loaded: `full_rebuild` runs over every day of the settings' range and every table."""
     defs = build_definitions(settings)
     for line in release_interrupted_runs(instance):  # a killed run would hold the duckdb pool forever
         print(line)
@@ -75,8 +75,7 @@ def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = T
         rebuild_plan = plan_full_rebuild(defs)
         print(f"full rebuild: refetching every day {first}..{last} ({(last - first).days + 1} days) via "
               f"{','.join(settings.price_sources)}, ignoring what is loaded, then every downstream table")
-        runs = [defs.resolve_job_def("full_rebuild").execute_in_process(
-            instance=instance, tags=partition_range_tags(first, last), run_config=LOG_CONFIG)]
+        runs = run_prices_and_downstream(defs.resolve_job_def("full_rebuild"), instance, settings, [(first, last)], rebuild_plan.downstream)
     else:
         job = defs.resolve_job_def("daily_refresh")
         ranges = contiguous_ranges(missing_days(warehouse, settings))
@@ -101,21 +100,25 @@ def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = T
 def run_prices_and_downstream(
     job: dg.JobDefinition, instance: dg.DagsterInstance, settings: Settings, ranges: list[tuple[date, date]], downstream: list[dg.AssetKey]
 ) -> list[dg.ExecuteInProcessResult]:
-    """One run per missing range of price days; the last one also rebuilds `downstream` (one run
-    instead of two: a run's own overhead is much of a one-day refresh). Returns the runs."""
+    """One run per missing range of price days, then one for `downstream`. A single missing day
+    (the daily case) goes in one run with `downstream`, saving a run's own overhead. Longer ranges
+    do not: Dagster records a planned event per partition for every asset of a range run, the
+    unpartitioned ones included (37 assets x 3,650 days took minutes). Returns the runs."""
     sources = ",".join(settings.price_sources)
+    together = bool(downstream) and len(ranges) == 1 and ranges[0][0] == ranges[0][1]
     results = []
-    for i, (first, last) in enumerate(ranges):
-        with_downstream = downstream if i == len(ranges) - 1 else []
+    for first, last in ranges:
         print(f"prices: fetching {first}..{last} ({(last - first).days + 1} days) via {sources}"
-              + (", then rebuilding " + ", ".join(k.to_user_string() for k in with_downstream) if with_downstream else ""))
+              + (", with the tables to rebuild in the same run" if together else ""))
         results.append(job.execute_in_process(instance=instance, tags=partition_range_tags(first, last),
-                                              asset_selection=[*PRICE_KEYS, *with_downstream], run_config=LOG_CONFIG))
+                                              asset_selection=[*PRICE_KEYS, *(downstream if together else [])],
+                                              run_config=LOG_CONFIG))
     if not ranges:
         print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
-        if downstream:
-            print("rebuilding: " + ", ".join(k.to_user_string() for k in downstream))
-            results.append(job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG))
+    if downstream:
+        print("rebuilding: " + ", ".join(k.to_user_string() for k in downstream))
+    if downstream and not together:
+        results.append(job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG))
     return results
 
 
@@ -140,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipelines.refresh", description=__doc__.split("\n\n")[0])
     p.add_argument("--full", action="store_true",
                    help="refetch every price partition from PERPETUUM_START_DATE on, ignoring what is already "
-                        "loaded, and rebuild everything downstream (one full_rebuild run)")
+                        "loaded, and rebuild everything downstream (two full_rebuild runs)")
     return p
 
 

@@ -124,7 +124,7 @@ def test_make_run_writes_its_failed_run_to_the_log(instance, tmp_path, monkeypat
 
 
 @pytest.mark.slow
-def test_full_refresh_refetches_every_day_in_one_full_rebuild_run(make_settings, instance):
+def test_full_refresh_refetches_every_day_then_rebuilds_every_table(make_settings, instance):
     settings = make_settings(start_date="2025-10-01", end_date="2025-10-10")
     refresh(settings, instance, simulate=False)
     assert missing_days(build_definitions(settings).resources["warehouse"], settings) == []
@@ -134,8 +134,8 @@ def test_full_refresh_refetches_every_day_in_one_full_rebuild_run(make_settings,
     refresh(settings, instance, simulate=False, full=True)
 
     new_runs = [r for r in instance.get_runs() if r.run_id not in runs_before]
-    assert sorted(r.job_name for r in new_runs) == ["full_rebuild", "report_job"]  # the report is always last
-    run = next(r for r in new_runs if r.job_name == "full_rebuild")
+    assert sorted(r.job_name for r in new_runs) == ["full_rebuild", "full_rebuild", "report_job"]  # report last
+    run = next(r for r in new_runs if r.job_name == "full_rebuild" and "dagster/asset_partition_range_start" in r.tags)
     assert run.tags["dagster/asset_partition_range_start"] == "2025-10-01"
     assert run.tags["dagster/asset_partition_range_end"] == "2025-10-10"
     assert run.tags["perpetuum/rebuild"] == "full"
@@ -143,6 +143,9 @@ def test_full_refresh_refetches_every_day_in_one_full_rebuild_run(make_settings,
     price_partitions = {e.dagster_event.partition for e in materialized
                         if e.dagster_event.asset_key == dg.AssetKey(["raw", "share_prices"])}
     assert len(price_partitions) == 10  # every day again, although none was missing
+    tables = next(r for r in new_runs if r.job_name == "full_rebuild" and r.run_id != run.run_id)
+    assert tables.tags["perpetuum/rebuild"] == "full"
+    materialized = instance.all_logs(tables.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
     assert {e.dagster_event.asset_key.to_user_string() for e in materialized} >= {"core/prices", "mart/revenue_mix"}
     # Same source, same data: the rebuild rewrites nothing that differs.
     assert table_hashes(settings.warehouse) == before
