@@ -83,7 +83,9 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
                 "covered_until": dg.MetadataValue.json({t: str(d) for t, d in batch.covered_until.items()}),
                 "null_bars_dropped": sum(batch.dropped_null_bars.values()),
                 "fallbacks": dg.MetadataValue.json(batch.fallbacks),
-                "beyond_coverage_days": int((~report.coverage["complete"]).sum()),
+                # Days the next live refresh asks again: beyond a source's reach, or a session without a bar.
+                "incomplete_days": int((~report.coverage["complete"]).sum()),
+                "sessions_without_bar": int(report.coverage["tickers_missing_session"].sum()),
                 "refetched_after_split": dg.MetadataValue.json(report.refetched),
             },
         )

@@ -6,11 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+import duckdb
 import polars as pl
 
 from ..validation import validate
 from ..warehouse import WarehouseResource, query, run, sql, transaction
 from .chain import PriceSource, UniverseBatch, fetch_universe
+from .recency import calendar_of, sessions_between
 from .schemas import CorporateActions, SharePrices
 
 PRICE_DECIMALS = 4  # sources deliver float32 artefacts (203.7100067138672 for 203.71)
@@ -45,12 +47,13 @@ def ingest_range(
     refetched = refetch_history_before_new_splits(warehouse, chain, batch, start, log)
     prices, actions = validated(batch, datetime.now(timezone.utc))
     coverage = coverage_frame(batch, ",".join(s.name for s in chain), tickers, start, end)
+    gaps = session_gaps(batch, start, end)
     params = {"start": start, "end": end, "tickers": list(tickers)}
     with warehouse.get_connection() as conn:
         with transaction(conn):
             run(conn, "raw/upsert_share_prices.sql", params, batch=prices)
             run(conn, "raw/upsert_corporate_actions.sql", params, actions=actions)
-            run(conn, "raw/upsert_share_price_coverage.sql", coverage=coverage)
+            coverage = upsert_coverage(conn, coverage, gaps)
         table_rows = query(conn, "raw/share_prices_count.sql")["rows"][0]
     return IngestReport(batch, prices, actions, coverage, table_rows, refetched)
 
@@ -99,7 +102,8 @@ def validated(batch: UniverseBatch, fetched_at: datetime) -> tuple[pl.DataFrame,
 
 
 def coverage_frame(batch: UniverseBatch, sources: str, tickers: Sequence[str], start: date, end: date) -> pl.DataFrame:
-    """One row per day of the batch: rows stored and whether every ticker's source reached it."""
+    """One row per day of the batch: rows stored and whether every ticker's source reached it
+    (`reached`; the ledger's `complete` also needs every session's bar, see upsert_coverage)."""
     reach = list(batch.covered_until.values())
     covered = [(pl.col("trade_date") <= d).cast(pl.Int32) if d else pl.lit(0, pl.Int32) for d in reach]
     rows = batch.prices.group_by("trade_date").len("rows")
@@ -111,5 +115,50 @@ def coverage_frame(batch: UniverseBatch, sources: str, tickers: Sequence[str], s
             pl.sum_horizontal(covered).alias("tickers_covered"),
         )
         .join(rows, on="trade_date", how="left")
-        .with_columns(pl.col("rows").fill_null(0).cast(pl.Int32), (pl.col("tickers_covered") == len(reach)).alias("complete"))
+        .with_columns(pl.col("rows").fill_null(0).cast(pl.Int32), (pl.col("tickers_covered") == len(reach)).alias("reached"))
     )
+
+
+GAP_SCHEMA = {"ticker": pl.String, "trade_date": pl.Date, "reached": pl.Boolean}
+
+
+def session_gaps(batch: UniverseBatch, start: date, end: date) -> pl.DataFrame:
+    """(ticker, trade_date, reached) of every session the ticker's exchange held in [start, end]
+    for which the batch has no bar; `reached`: the ticker's source answered up to that day or later.
+
+    These are candidates: upsert_coverage counts one as missing when the ticker has a stored bar
+    before it (else it was not listed yet) and its source reached it or the ticker has a stored bar
+    after it (a hole in its history). Left out, as unknown: tickers whose exchange has no calendar
+    here (recency.calendar_of) and days outside the calendar's range.
+
+    Cost: each exchange's sessions come once from its calendar (exchange_calendars is imported on
+    first use: ~0.15 s, then ~0.15 s to build each calendar, once per process), and one query
+    counts each ticker's bars on them; only a ticker with fewer bars than sessions is matched day
+    by day. 500 tickers x 10 years in one batch: ~30 ms after that."""
+    exchanges = {t: name for t in batch.covered_until if (name := calendar_of(t)) is not None}
+    if not exchanges:
+        return pl.DataFrame(schema=GAP_SCHEMA)
+    sessions = {name: sessions_between(name, start, end) for name in set(exchanges.values())}
+    bars = batch.prices.lazy().filter(pl.col("trade_date").is_between(start, end)).select("ticker", "trade_date")
+    held = bars.group_by("ticker").agg(*(pl.col("trade_date").is_in(days).sum().alias(name) for name, days in sessions.items()))
+    held = {row["ticker"]: row for row in held.collect().iter_rows(named=True)}
+    short = [t for t, name in exchanges.items() if t not in held or held[t][name] < len(sessions[name])]
+    due = pl.LazyFrame([(t, d, batch.covered_until[t]) for t in short for d in sessions[exchanges[t]]],
+                       schema={"ticker": pl.String, "trade_date": pl.Date, "reach": pl.Date}, orient="row")
+    return (
+        due.join(bars.filter(pl.col("ticker").is_in(short)), on=["ticker", "trade_date"], how="anti")
+        .select("ticker", "trade_date", (pl.col("trade_date") <= pl.col("reach")).fill_null(False).alias("reached"))
+        .collect()
+    )
+
+
+def upsert_coverage(conn: duckdb.DuckDBPyConnection, coverage: pl.DataFrame, gaps: pl.DataFrame) -> pl.DataFrame:
+    """Write the batch's ledger rows (after its prices, in the same transaction) and return them:
+    `tickers_missing_session` counts the tickers with a bar missing that day (see session_gaps and
+    the SQL), and a day is `complete` when every ticker's source reached it and none is missing."""
+    conn.register("coverage", coverage)
+    conn.register("gaps", gaps)
+    written = query(conn, "raw/upsert_share_price_coverage.sql").sort("trade_date")
+    conn.unregister("coverage")
+    conn.unregister("gaps")
+    return written

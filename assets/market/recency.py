@@ -33,3 +33,25 @@ def last_completed_sessions(tickers: list[str], now: datetime) -> list[date]:
     exchanges = [exchange_of(ticker) for ticker in tickers]
     sessions = {name: last_completed_session(name, now) for name in set(exchanges)}
     return [sessions[name] for name in exchanges]
+
+
+def calendar_of(ticker: str) -> str | None:
+    """The calendar of the ticker's exchange, or None when its suffix names an exchange without one
+    here (`exchange_of` assumes New York there; checking sessions against the wrong calendar would
+    flag that exchange's trading on New York holidays, and its own holidays, wrongly)."""
+    known = "." not in ticker or ticker.rsplit(".", 1)[1] in CALENDAR_BY_SUFFIX
+    return exchange_of(ticker) if known else None
+
+
+def sessions_between(calendar_name: str, start: date, end: date) -> list[date]:
+    """The exchange's sessions in [start, end], as far as its calendar reaches.
+
+    exchange_calendars covers about 20 years back and 1 year ahead of today and raises outside
+    them; days outside are left out, i.e. unknown, never reported as sessions."""
+    import exchange_calendars  # costly to import: only when sessions are asked for
+
+    calendar = exchange_calendars.get_calendar(calendar_name)
+    first, last = max(start, calendar.first_session.date()), min(end, calendar.last_session.date())
+    if first > last:
+        return []
+    return calendar.sessions_in_range(first.isoformat(), last.isoformat()).date.tolist()

@@ -25,12 +25,17 @@ CREATE TABLE IF NOT EXISTS raw.corporate_actions (
 );
 
 -- One row per daily partition the refresh has asked for: which sources answered for which
--- universe, and whether every ticker's source covered that day (false = beyond coverage).
+-- universe, how many tickers' sources reached that day, how many tickers have no bar although
+-- their exchange held a session that day (after their first stored bar), and whether nothing is
+-- left to ask for (complete: reached by every ticker's source and no session missing).
 CREATE TABLE IF NOT EXISTS raw.share_price_coverage (
-    trade_date       DATE    PRIMARY KEY,
-    sources          VARCHAR NOT NULL,
-    tickers          VARCHAR NOT NULL,
-    rows             INTEGER NOT NULL,
-    tickers_covered  INTEGER NOT NULL,
-    complete         BOOLEAN NOT NULL
+    trade_date               DATE    PRIMARY KEY,
+    sources                  VARCHAR NOT NULL,
+    tickers                  VARCHAR NOT NULL,
+    rows                     INTEGER NOT NULL,
+    tickers_covered          INTEGER NOT NULL,
+    complete                 BOOLEAN NOT NULL,
+    tickers_missing_session  INTEGER  -- null: recorded before sessions were checked
 );
+-- A warehouse created before the column existed gets it (null on its rows: not checked).
+ALTER TABLE raw.share_price_coverage ADD COLUMN IF NOT EXISTS tickers_missing_session INTEGER;

@@ -487,21 +487,42 @@ def test_identical_duplicated_rows_are_stored_once(ingest, reference, record):
            "each day stored once", "ingest_range: the price tables equal the fault-free run; 0 repeated keys", loss.lost, loss.duplicated)
 
 
-def test_missing_day_in_the_middle_is_stored_and_counted(ingest, reference, record):
-    gone = date(2025, 10, 14)
-    result = ingest({"yahoo:AMD": F.missing_days(gone)})
-    assert result.error is None
-    stored = keys(result.path)
-    loss = measure(set(keys(reference.path)) - {("AMD", gone)}, stored)  # everything that was served
-    assert loss == Loss(0, 0) and ("AMD", gone) not in set(stored)
-    with duckdb.connect(str(result.path), read_only=True) as conn:
-        ledger = dict(conn.execute("SELECT trade_date, rows FROM raw.share_price_coverage WHERE trade_date >= ?", [NEW_FIRST]).fetchall())
+def test_missing_day_in_the_middle_is_stored_and_counted(live, ingest, reference, fast_http, record):
+    from urllib.parse import parse_qs, urlparse
+
+    from assets.market.sources.yahoo import _period_params
+    from pipelines.refresh import missing_days
+
+    gone = date(2025, 10, 14)  # a Tuesday: New York held a session
+    first = ingest({"yahoo:AMD": F.missing_days(gone)})  # the ingest the refresh's price run performs
+    assert first.error is None
+    stored = keys(first.path)
+    assert measure(set(keys(reference.path)) - {("AMD", gone)}, stored) == Loss(0, 0)  # everything that was served
+    assert ("AMD", gone) not in set(stored)
+    with duckdb.connect(str(first.path), read_only=True) as conn:
+        ledger = {d: rest for d, *rest in conn.execute(
+            "SELECT trade_date, rows, tickers_covered, tickers_missing_session, complete FROM raw.share_price_coverage "
+            "WHERE trade_date >= ? ORDER BY 1", [NEW_FIRST]).fetchall()}
         per_day = dict(conn.execute("SELECT trade_date, count(*) FROM raw.share_prices WHERE trade_date >= ? GROUP BY ALL", [NEW_FIRST]).fetchall())
-    assert ledger[gone] == 1 and {d: n for d, n in ledger.items() if n} == per_day  # the ledger counts what is stored
+    assert {d: row[0] for d, row in ledger.items() if row[0]} == per_day  # the ledger counts what is stored
+    assert sum(per_day.values()) == 9  # of 10: 5 sessions x 2 tickers
+    assert ledger[gone] == [1, 2, 1, False]  # reached by both sources, yet AMD has no bar for the session
+    assert [d for d, row in ledger.items() if not row[3]] == [gone]  # the only day not claimed as done
+    settings = settings_for(first.path, "http://127.0.0.1:9", "yahoo")
+    assert missing_days(WarehouseResource(database=str(first.path)), settings) == [gone]
+
+    second = live({}, warehouse=first.path)  # the next refresh; the source has the day now
+    loss = recovered(second, reference)
+    one_day = _period_params(gone, gone)
+    asked = [parse_qs(urlparse(h.path).query) for h in second.server.hits]
+    assert sorted(h.ticker for h in second.server.hits) == ["AMD", "NVDA"]
+    assert all((q["period1"], q["period2"]) == ([one_day["period1"]], [one_day["period2"]]) for q in asked)
     record("missing day (mid-range)", "Yahoo AMD: 2025-10-14 absent, the days around it present",
-           "what was served is stored; the ledger's row count per day matches the table, so the gap is visible",
-           "ingest_range: 9 of 10 new rows stored; ledger rows = stored rows on every day (2025-10-14: 1 of 2 tickers); the day "
-           "counts as reached (the source answered past it), so it is not refetched automatically", loss.lost, loss.duplicated)
+           "what was served is stored; the ledger marks the day not complete (a session of AMD's exchange without a bar); "
+           "the next run fetches it",
+           "ingest_range: 9 of 10 new rows stored; ledger 2025-10-14: 1 row, both tickers reached, 1 ticker missing the "
+           "session, not complete (every other day complete); the next run asked only for 2025-10-14 (1 request per "
+           "ticker); then every table equals the fault-free run", loss.lost, loss.duplicated)
 
 
 def test_fallback_yahoo_to_stooq(ingest, reference, record):
