@@ -14,7 +14,9 @@ Each case runs in its own process (peak RSS its own), in this order:
 - dagster full: `refresh` on a new warehouse and a new SQLite Dagster instance with
   PERPETUUM_TICKERS set to the 500 symbols: one run over every daily partition, then downstream;
 - incremental: the refresh the next day (one new weekday of bars) on that warehouse and
-  instance: exactly one partition is fetched, then downstream is rebuilt;
+  instance: exactly one partition is fetched, with what depends on it, then the report;
+- http floor: the incremental run's 500 requests alone (JSON decoded, nothing else), the floor
+  of any one-day refresh here;
 - trivial: one no-op asset materialized in a new instance of the same type, three times (three
   processes); the median is the baseline of the incremental run.
 
@@ -51,7 +53,7 @@ SEED = 20261123
 LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 BUDGET_SECONDS = 570  # the whole benchmark; each case is also capped on its own
 TRIVIAL_REPEATS = 3  # the trivial run's own processes; the median is the base of the incremental run
-CASE_TIMEOUT = {"bulk": 60, "ingest": 120, "dagster_full": 420, "incremental": 120, "trivial": 60}
+CASE_TIMEOUT = {"bulk": 60, "ingest": 120, "dagster_full": 420, "incremental": 120, "http_floor": 60, "trivial": 60}
 TAG = "synthetic"  # every printed line starts with it: none of these figures is about real prices
 
 
@@ -144,15 +146,15 @@ def instance_overrides() -> dict:
 
 
 def run_breakdown(instance, runs_before: int) -> dict:
-    """Wall seconds of the runs launched after the first `runs_before` runs, price runs apart,
-    and the five slowest steps of the downstream run."""
+    """Wall seconds of the runs launched after the first `runs_before` runs: the daily_refresh
+    runs (price partitions and, in the last one, the tables rebuilt), the others (report), and
+    the five slowest steps of them all."""
     import dagster as dg
 
     records = sorted(instance.get_run_records(), key=lambda r: r.create_timestamp)[runs_before:]
-    price = [r for r in records if "dagster/asset_partition_range_start" in r.dagster_run.tags]
-    other = [r for r in records if r not in price]
+    refresh_runs = [r for r in records if r.dagster_run.job_name == "daily_refresh"]
     steps: dict[str, float] = {}
-    for record in other:
+    for record in records:
         starts = {}
         for entry in instance.all_logs(record.dagster_run.run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}):
             if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
@@ -160,9 +162,9 @@ def run_breakdown(instance, runs_before: int) -> dict:
             elif entry.step_key in starts:
                 steps[entry.step_key] = entry.timestamp - starts[entry.step_key]
     return {
-        "price_runs": len(price),
-        "price_run_seconds": sum(r.end_time - r.start_time for r in price),
-        "downstream_seconds": sum(r.end_time - r.start_time for r in other),
+        "price_runs": sum("dagster/asset_partition_range_start" in r.dagster_run.tags for r in refresh_runs),
+        "refresh_run_seconds": sum(r.end_time - r.start_time for r in refresh_runs),
+        "other_run_seconds": sum(r.end_time - r.start_time for r in records if r not in refresh_runs),
         "slowest_steps": sorted(steps.items(), key=lambda kv: -kv[1])[:5],
     }
 
@@ -230,6 +232,24 @@ def case_incremental(folder: Path, base_url: str) -> dict:
     return {"rows": N_TICKERS, "seconds": seconds, **breakdown}
 
 
+def case_http_floor(folder: Path, base_url: str) -> dict:
+    """The floor of any one-day refresh here: the incremental run's 500 requests alone (the same
+    URLs through one requests.Session, JSON decoded), nothing parsed further, nothing stored."""
+    from urllib.parse import urlencode
+
+    import requests
+
+    from assets.market.sources.yahoo import _period_params
+
+    query = urlencode(_period_params(NEXT_DAY, NEXT_DAY))
+    with requests.Session() as session:
+        t0 = time.perf_counter()
+        bars = sum(len(session.get(f"{base_url}/v8/finance/chart/{t}?{query}").json()["chart"]["result"][0]["timestamp"]) for t in TICKERS)
+        seconds = time.perf_counter() - t0
+    assert bars == 2 * N_TICKERS  # period1 starts a day early (`_period_params`): END's bar comes too
+    return {"rows": bars, "seconds": seconds}
+
+
 def case_trivial(folder: Path, base_url: str) -> dict:
     """Baseline: one no-op asset materialized in a new instance of the same type."""
     import dagster as dg
@@ -248,7 +268,14 @@ def case_trivial(folder: Path, base_url: str) -> dict:
     return {"rows": 0, "seconds": seconds}
 
 
-CASES = {"bulk": case_bulk, "ingest": case_ingest, "dagster_full": case_dagster_full, "incremental": case_incremental, "trivial": case_trivial}
+CASES = {
+    "bulk": case_bulk,
+    "ingest": case_ingest,
+    "dagster_full": case_dagster_full,
+    "incremental": case_incremental,
+    "http_floor": case_http_floor,
+    "trivial": case_trivial,
+}
 
 
 def child(name: str, folder: str, base_url: str) -> None:
@@ -292,27 +319,29 @@ def main() -> None:
 
     trivial_runs = sorted(results["trivial"], key=lambda r: r["seconds"])
     results["trivial"] = [trivial_runs[len(trivial_runs) // 2]]  # the median: a sub-second baseline is noisy
-    bulk, ingest, full, inc, trivial = (results[n][0] for n in CASES)
+    bulk, ingest, full, inc, floor, trivial = (results[n][0] for n in CASES)
     labels = {
         "bulk": ("duckdb bulk insert (base)", bulk),
         "ingest": ("ingest_range, loopback yahoo", ingest),
         "dagster_full": ("full dagster refresh", full),
         "incremental": ("incremental refresh (1 day)", inc),
+        "http_floor": ("its 500 requests alone", floor),
         "trivial": ("trivial dagster run (base)", trivial),
     }
     print(f"{TAG} {'case':<30}{'rows':>11}{'seconds':>10}{'rows/s':>12}{'peak RSS MB':>13}{'x base':>9}")
     for name, (label, r) in labels.items():
         base = bulk if name in ("bulk", "ingest", "dagster_full") else trivial
-        rate = f"{r['rows'] / r['seconds']:,.0f}" if r["rows"] and name != "incremental" else ""
+        rate = f"{r['rows'] / r['seconds']:,.0f}" if r["rows"] and name not in ("incremental", "http_floor") else ""
         print(f"{TAG} {label:<30}{r['rows']:>11,}{r['seconds']:>10.2f}{rate:>12}{r['peak_rss_mb']:>13.0f}{r['seconds'] / base['seconds']:>9.2f}")
     for name, r in (("full", full), ("incremental", inc)):
-        outside = r["seconds"] - r["price_run_seconds"] - r["downstream_seconds"]
-        print(f"{TAG} {name} refresh {r['seconds']:.2f} s = price run {r['price_run_seconds']:.2f} s "
-              f"+ downstream run {r['downstream_seconds']:.2f} s + outside the runs {outside:.2f} s "
-              "(run creation with its planned events, definitions, coverage query)")
-        print(f"{TAG} {name} refresh, slowest downstream steps: " + ", ".join(f"{step} {s:.2f} s" for step, s in r["slowest_steps"]))
+        outside = r["seconds"] - r["refresh_run_seconds"] - r["other_run_seconds"]
+        print(f"{TAG} {name} refresh {r['seconds']:.2f} s = daily_refresh run (prices, then the tables rebuilt) "
+              f"{r['refresh_run_seconds']:.2f} s + report run {r['other_run_seconds']:.2f} s + outside the runs {outside:.2f} s "
+              "(definitions, coverage and staleness queries, run creation with its planned events)")
+        print(f"{TAG} {name} refresh, slowest steps: " + ", ".join(f"{step} {s:.2f} s" for step, s in r["slowest_steps"]))
     print(f"{TAG} trivial run, {TRIVIAL_REPEATS} processes: " + ", ".join(f"{r['seconds']:.2f} s" for r in trivial_runs) + " (the median is the base)")
-    print(f"{TAG} incremental price run alone vs trivial run: {inc['price_run_seconds'] / trivial['seconds']:.2f}x")
+    print(f"{TAG} floor of a one-day refresh: its requests alone + a trivial run = "
+          f"{(floor['seconds'] + trivial['seconds']) / trivial['seconds']:.2f}x the trivial run")
     print(f"{TAG} total wall time {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs; load average "
           f"(1 min) {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (above ~0.5: other work shared the CPUs)")
     print(
