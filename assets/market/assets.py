@@ -1,7 +1,8 @@
 """Dagster assets of the market domain: daily share prices, corporate actions, core.prices."""
 
 
-from datetime import timedelta
+from collections import Counter
+from datetime import date, timedelta
 
 import dagster as dg
 import polars as pl
@@ -10,7 +11,7 @@ from ..metadata import column_schema, markdown_table
 from ..validation import ValidationFailed
 from ..warehouse import WarehouseResource
 from .chain import AllSourcesFailed
-from .ingest import ingest_range
+from .ingest import IngestReport, ingest_range
 from .resource import PriceSourcesResource
 from .schemas import CorporateActions, SharePrices
 
@@ -70,17 +71,12 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
             raise dg.Failure(str(exc), allow_retries=isinstance(exc, AllSourcesFailed)) from exc
 
         batch = report.batch
-        summary = report.prices.group_by("ticker").agg(
-            pl.len().alias("rows"), pl.col("trade_date").max().alias("last_trade_date"), pl.col("source").first()
-        ).sort("ticker")
         yield dg.MaterializeResult(
             asset_key=SHARE_PRICES,
             metadata={
                 "dagster/row_count": report.table_rows,
                 "dagster/partition_row_count": report.prices.height,
-                "per_ticker": markdown_table(summary, limit=len(price_sources.tickers)),
-                "sources": dg.MetadataValue.json(batch.served_by),
-                "covered_until": dg.MetadataValue.json({t: str(d) for t, d in batch.covered_until.items()}),
+                **(per_ticker_metadata(report) if start == end else range_metadata(report, end)),
                 "null_bars_dropped": sum(batch.dropped_null_bars.values()),
                 "fallbacks": dg.MetadataValue.json(batch.fallbacks),
                 # Days the next live refresh asks again: beyond a source's reach, or a session without a bar.
@@ -92,3 +88,26 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
         yield dg.MaterializeResult(asset_key=CORPORATE_ACTIONS, metadata={"dagster/partition_row_count": report.actions.height})
 
     return share_prices_ingest
+
+
+def per_ticker_metadata(report: IngestReport) -> dict:
+    """A one-day run's metadata: rows, last bar, source and reach of every ticker."""
+    summary = report.prices.group_by("ticker").agg(
+        pl.len().alias("rows"), pl.col("trade_date").max().alias("last_trade_date"), pl.col("source").first()
+    ).sort("ticker")
+    return {
+        "per_ticker": markdown_table(summary, limit=len(report.batch.served_by)),
+        "sources": dg.MetadataValue.json(report.batch.served_by),
+        "covered_until": dg.MetadataValue.json({t: str(d) for t, d in report.batch.covered_until.items()}),
+    }
+
+
+def range_metadata(report: IngestReport, end: date) -> dict:
+    """A range run's metadata, without the per-ticker entries: Dagster copies a range run's
+    metadata to every partition of it (500 tickers x 3,650 days made a 363 MB run history).
+    Tickers per source, and only the tickers whose source stopped short of the range's end."""
+    short = {t: str(d) for t, d in report.batch.covered_until.items() if d is None or d < end}
+    return {
+        "tickers_per_source": dg.MetadataValue.json(dict(sorted(Counter(report.batch.served_by.values()).items()))),
+        "covered_until_where_short": dg.MetadataValue.json(short),
+    }

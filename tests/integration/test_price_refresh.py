@@ -153,3 +153,17 @@ def test_duckdb_cli_reads_the_warehouse_read_only(make_settings, instance):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["trade_date,close", "2025-10-03,164.67", "2025-10-06,203.71"]
+
+
+def test_per_ticker_metadata_only_on_one_day_runs(make_settings, instance):
+    """A range run's metadata is copied to each of its partitions: per-ticker tables only for one day."""
+    share_prices = dg.AssetKey(["raw", "share_prices"])
+    refresh(make_settings(start_date="2025-10-01", end_date="2025-10-08"), instance, simulate=False)
+    ranged = instance.get_latest_materialization_event(share_prices).asset_materialization.metadata
+    assert "per_ticker" not in ranged and "covered_until" not in ranged
+    assert ranged["tickers_per_source"].value == {"snapshot": 12}
+    assert ranged["covered_until_where_short"].value == {}
+    refresh(make_settings(start_date="2025-10-01", end_date="2025-10-09"), instance, simulate=False)
+    one_day = instance.get_latest_materialization_event(share_prices).asset_materialization.metadata
+    assert set(one_day["sources"].value) == set(one_day["covered_until"].value) and len(one_day["sources"].value) == 12
+    assert "| NVDA |" in one_day["per_ticker"].value
