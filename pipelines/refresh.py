@@ -1,4 +1,4 @@
-"""The daily refresh (`make run`): fetch the price partitions that are missing, then everything downstream.
+"""The daily refresh (`make run`): fetch the price partitions that are missing, then rebuild what they changed.
 
 A partition day is missing when it was never fetched, was fetched for another ticker universe, or
 lay beyond the coverage of another source (or of a live source, whose coverage grows daily). Runs
@@ -60,10 +60,10 @@ def partition_range_tags(first: date, last: date) -> dict[str, str]:
 def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = True, full: bool = False) -> pl.DataFrame:
     """Run the refresh and return the per-ticker summary of core.prices.
 
-    The missing price days are fetched, the last range in the same run as the tables downstream
-    that need rebuilding (pipelines/staleness.py decides which: those that depend on prices, or
-    all of them when the registry, SEC data, code or settings changed), then the simulation and
-    the report. `simulate=False` skips the Monte Carlo (tests of the price layer over a few days,
+    The missing price days are fetched, then the downstream tables that need rebuilding
+    (pipelines/staleness.py decides which: those that depend on prices, all of them when the
+    registry, SEC data, code or settings changed, none when nothing did; a single missing day
+    shares its run with them), then the simulation and the report. `simulate=False` skips the Monte Carlo (tests of the price layer over a few days,
     whose AMD history is too short to estimate the share-price model from). `full=True` ignores
     what is loaded: `full_rebuild` runs over every day of the settings' range and every table."""
     defs = build_definitions(settings)

@@ -25,16 +25,17 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.market.assets import CORPORATE_ACTIONS, SHARE_PRICES
 from assets.settings import PROJECT_ROOT
 from assets.warehouse import WarehouseResource, query
 
 INPUTS_TAG = "perpetuum/inputs"
 PRICES_TAG = "perpetuum/prices"
 SIMULATED_TAG = "perpetuum/simulated"  # "true" when the simulation is current with those tables
-PRICE_KEYS = (dg.AssetKey(["raw", "share_prices"]), dg.AssetKey(["raw", "corporate_actions"]))
+PRICE_KEYS = (SHARE_PRICES, CORPORATE_ACTIONS)
 # The project's code: a changed asset or SQL file may change any table.
 CODE_FOLDERS = ("assets", "pipelines", "sql")
-CODE_SUFFIXES = {".py", ".sql"}
+CODE_SUFFIXES = (".py", ".sql")
 
 
 def inputs_fingerprint(resources: dict) -> str | None:
@@ -47,7 +48,7 @@ def inputs_fingerprint(resources: dict) -> str | None:
     settings = {"registry_today": registry.today, "sec_tickers": sec.tickers, "sec_max_rps": sec.max_rps}
     digest.update(repr(sorted(settings.items())).encode())
     files = [
-        *_files_under(PROJECT_ROOT / folder for folder in CODE_FOLDERS),
+        *_files_under([PROJECT_ROOT / folder for folder in CODE_FOLDERS], CODE_SUFFIXES),
         *_files_under([registry.path, Path(sec.snapshot_dir)]),
         Path(sec.companies_file),
         Path(sec.reviews_file),
@@ -59,12 +60,10 @@ def inputs_fingerprint(resources: dict) -> str | None:
     return digest.hexdigest()
 
 
-def _files_under(folders: Iterable[Path]) -> list[Path]:
-    found = []
-    for folder in folders:
-        found += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and (folder.name not in CODE_FOLDERS or p.suffix in CODE_SUFFIXES)]
-    return sorted(found)
+def _files_under(folders: list[Path], suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """Every file under `folders` (only those ending in `suffixes`, when given), sorted."""
+    return sorted(p for folder in folders for p in folder.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes))
 
 
 def price_state(warehouse: WarehouseResource) -> str:
@@ -135,7 +134,6 @@ def plan_refresh(defs: dg.Definitions, instance: dg.DagsterInstance, job: dg.Job
     everything, price_dependent = _downstream_keys(defs, job)
     inputs = inputs_fingerprint(defs.resources)
     last = last_completed_refresh(instance)
-    absent = missing_tables(warehouse, defs.resolve_asset_graph(), everything)
     if inputs is None:
         return Plan(everything, False, inputs, "SEC data is fetched live and may have changed: rebuilding every table")
     if last is None:
@@ -144,7 +142,7 @@ def plan_refresh(defs: dg.Definitions, instance: dg.DagsterInstance, job: dg.Job
     if last.inputs != inputs:
         return Plan(everything, False, inputs, f"registry, SEC data, code or settings changed since run {last.run_id[:8]}, "
                     "the last completed refresh: rebuilding every table")
-    if absent:
+    if absent := missing_tables(warehouse, defs.resolve_asset_graph(), everything):
         return Plan(everything, False, inputs, f"the warehouse lacks {', '.join(absent)}: rebuilding every table")
     since = f"registry, SEC data, code and settings unchanged since run {last.run_id[:8]}"
     if fetching or last.prices != price_state(warehouse):
