@@ -38,7 +38,7 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
                 kinds={"duckdb", "polars", "pandera"},
                 metadata={"dagster/column_schema": column_schema(SharePrices), "dagster/table_name": "raw.share_prices"},
                 # Expected fresh after each weekday's 18:30 New York run. With the bundled snapshot
-                # and manual `make run`s this shows stale: honest, since the snapshot ends 2026-05-29.
+                # and manual `make run`s this shows stale: honest, since the snapshot ends 2026-10-06..09.
                 freshness_policy=dg.FreshnessPolicy.cron(
                     deadline_cron="0 21 * * 1-5", lower_bound_delta=timedelta(hours=5), timezone="America/New_York"
                 ),

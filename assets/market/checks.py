@@ -15,8 +15,8 @@ from .recency import last_completed_sessions
 @dg.asset_check(asset=SHARE_PRICES, blocking=False)
 def prices_are_current(warehouse: WarehouseResource, price_sources: PriceSourcesResource) -> dg.AssetCheckResult:
     """Every configured ticker has a bar for the last session its exchange completed (NYSE or Tokyo calendar,
-    close + 2 h grace). A warning, not an error: with the bundled snapshot (ending 2026-05-29, or
-    2026-02-06 for 9984.T) this check honestly reports the data as stale until a live source is
+    close + 2 h grace). A warning, not an error: with the bundled snapshot (ending 2026-10-06, or
+    up to 2026-10-09: data/snapshot/README.md) this check honestly reports the data as stale until a live source is
     switched on with PERPETUUM_PRICE_SOURCE."""
     now = datetime.now(timezone.utc)
     with warehouse.get_connection() as conn:

@@ -89,10 +89,10 @@ def unadjust_softbank(adjusted: pl.DataFrame, unadjusted: pl.DataFrame) -> tuple
     residual = exact.join(unadjusted, on="trade_date").select(
         pl.max_horizontal((pl.col(c) - pl.col(f"{c}_right")).abs().max() for c in ("open", "high", "low", "close"))
     ).item()
-    assert residual < 0.05, f"9984.T un-adjustment misses the unadjusted prices by up to {residual} yen"
-    assert unadjusted.filter(pl.col("trade_date") >= pl.lit(SOFTBANK_FROM).str.to_date()).select(
-        pl.all_horizontal((pl.col(c) % SOFTBANK_TICK == 0).all() for c in ("open", "high", "low", "close"))
-    ).item(), "unadjusted 9984.T prices are not all whole yen"
+    if not residual < 0.05:
+        raise ValueError(f"9984.T un-adjustment misses the unadjusted prices by up to {residual} yen")
+    if not unadjusted.filter(pl.col("trade_date") >= pl.lit(SOFTBANK_FROM).str.to_date()).select(whole.all()).item():
+        raise ValueError("unadjusted 9984.T prices are not all whole yen: rounding to the yen would alter them")
     return result, {"ex_date": ex_date, "dividend": dividend, "factor": factor, "ratio": ratio, "max_residual_yen": residual}
 
 
@@ -149,7 +149,8 @@ def main(reference: Path) -> None:
     window = []
     for ticker, day, value, derived in UPDATE_DIVIDENDS:
         if (ticker, day) in known:
-            assert abs(known[ticker, day] - value) < 0.005, f"{ticker} {day}: dividend {known[ticker, day]} vs {value} in {UPDATE_README}"
+            if abs(known[ticker, day] - value) >= 0.005:
+                raise ValueError(f"{ticker} {day}: dividend {known[ticker, day]} in the reference list, {value} in {UPDATE_README}")
             continue
         basis = "derived" if derived else "recorded"
         how = "derived from the adjusted/raw close ratio in " if derived else ""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dagster as dg
 import polars as pl
 import pytest
 from tests.integration.conftest import fetch_one, table_hashes
 
+from assets.market.sources.snapshot import SnapshotSource
 from pipelines.refresh import missing_days, refresh
 from tests.replay.yahoo import YahooReplay
 
@@ -107,29 +110,27 @@ def test_failing_batch_writes_nothing_and_names_ticker_date_column_rule(make_set
     assert table_hashes(good.warehouse) == before
 
 
-def test_switching_to_a_live_source_fills_days_beyond_the_snapshot(make_settings, instance, snapshot_prices):
-    snapshot = make_settings(start_date="2026-05-26", end_date="2026-06-05", tickers="AMD,NVDA")
+def test_switching_to_a_live_source_fills_days_beyond_the_snapshot(make_settings, instance):
+    snapshot = make_settings(start_date="2026-09-30", end_date="2026-10-13", tickers="MSFT,NVDA")
     refresh(snapshot, instance, simulate=False)
-    assert fetch_one(snapshot.warehouse, "SELECT max(trade_date) FROM raw.share_prices")[0].isoformat() == "2026-05-29"
+    assert fetch_one(snapshot.warehouse, "SELECT max(trade_date) FROM raw.share_prices")[0].isoformat() == "2026-10-06"
     beyond = fetch_one(snapshot.warehouse, "SELECT count(*) FROM raw.share_price_coverage WHERE NOT complete")[0]
-    assert beyond == 7  # 2026-05-30 .. 2026-06-05
+    assert beyond == 7  # 2026-10-07 .. 2026-10-13
 
-    # A live source that knows the following week (real June 2026 days are not in the snapshot,
-    # so the replay serves the last real week shifted by 7 days, marked here as synthetic).
-    week = snapshot_prices.filter(
-        pl.col("ticker").is_in(["AMD", "NVDA"]), pl.col("trade_date").is_between(pl.date(2026, 5, 26), pl.date(2026, 5, 29))
-    )
+    # A live source that knows the following week (real days after 2026-10-06 are not in the
+    # snapshot, so the replay serves the last real week shifted by 7 days, marked here as synthetic).
+    week = pl.concat(
+        SnapshotSource(snapshot.snapshot_dir).fetch(t, date(2026, 9, 30), date(2026, 10, 6)).prices for t in ("MSFT", "NVDA")
+    ).select("ticker", "trade_date", "open", "high", "low", "close", "volume", "currency")
     shifted = week.with_columns(pl.col("trade_date") + pl.duration(days=7))
     with YahooReplay(pl.concat([week, shifted])) as base_url:
         live = make_settings(
-            start_date="2026-05-26", end_date="2026-06-05", tickers="AMD,NVDA", price_source="yahoo", yahoo_base_url=base_url
+            start_date="2026-09-30", end_date="2026-10-13", tickers="MSFT,NVDA", price_source="yahoo", yahoo_base_url=base_url
         )
-        assert [d.isoformat() for d in missing_days_for(live)] == [f"2026-05-{d}" for d in (30, 31)] + [
-            f"2026-06-0{d}" for d in range(1, 6)
-        ]
+        assert [d.isoformat() for d in missing_days_for(live)] == [f"2026-10-{d:02d}" for d in range(7, 14)]
         refresh(live, instance, simulate=False)
     rows = fetch_one(live.warehouse, "SELECT count(*) FILTER (source = 'yahoo'), count(*) FILTER (source = 'snapshot') FROM raw.share_prices")
-    assert rows == (8, 8)  # 4 new days x 2 tickers from yahoo; the snapshot's week untouched
+    assert rows == (10, 10)  # 5 new days x 2 tickers from yahoo; the snapshot's week untouched
 
 
 def missing_days_for(settings):

@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 ]
 BUDGET_SECONDS = 115  # everything: warehouse, dagster dev, browser, shutdown
 START_DATE = "2026-05-01"
-SNAPSHOT_LAST_DAY = date(2026, 5, 29)
+END_DATE = date(2026, 5, 29)  # one month of the snapshot (it reaches 2026-10) keeps the refresh small
 REPORT_KEY = ("report", "perpetuum")
 PREFERRED_MART = "mart/revenue_mix"
 
@@ -125,7 +125,7 @@ def browser_env(tmp: Path) -> dict[str, str]:
         "PERPETUUM_WAREHOUSE": str(tmp / "warehouse" / "perpetuum.duckdb"),
         "PERPETUUM_PRICE_SOURCE": "snapshot",
         "PERPETUUM_START_DATE": START_DATE,
-        "PERPETUUM_END_DATE": min(date.today(), SNAPSHOT_LAST_DAY).isoformat(),
+        "PERPETUUM_END_DATE": min(date.today(), END_DATE).isoformat(),
         "PERPETUUM_LOG_DIR": str(tmp / "logs"),
         "PERPETUUM_REPORT_DIR": str(tmp / "reports"),
         "PYTHONPATH": str(PROJECT_ROOT),
