@@ -8,9 +8,9 @@ within PRICE_TOLERANCE (absolute, in the listed currency), volume within VOLUME_
 both values, and nothing of the batch is written. The earlier layer's values are kept.
 
 Every file is checked as it is read: a malformed one (unreadable, a wrong header or columns, a
-missing or extra field, a line that is not a number or a date, NaN or infinity, a fractional
-volume, a CR line ending, a file cut off inside its last line, a repeated or unsorted date) is a
-SourceError naming the file, the ticker, the line (or parquet row) and the field.
+missing or extra field, a value that is not a number or a date, NaN or infinity, a fractional
+volume, a bare CR or mixed line endings, a file cut off inside its last line, a repeated or
+unsorted date) is a SourceError naming the file, the ticker, the line (or parquet row) and the field.
 """
 
 from __future__ import annotations
@@ -79,9 +79,8 @@ class SnapshotSource:
         if rows.is_empty():
             return rows
         layers = [("prices.parquet", rows)]
-        for path in sorted((self.folder / "update").glob(f"{ticker}*.csv")):
-            if path.stem != ticker and not path.stem.startswith(f"{ticker}_"):
-                continue  # another ticker whose symbol starts with this one
+        files = sorted(p for p in (self.folder / "update").glob("*.csv") if p.stem == ticker or p.stem.startswith(f"{ticker}_"))
+        for path in files:
             where = f"update/{path.name}"
             layer = read_bars(path, where, ticker, rows["currency"][0])
             for earlier_name, earlier in layers:
