@@ -196,13 +196,14 @@ class SecClient:
             raise self._error(cik, endpoint, f"unexpected JSON: a {type(doc).__name__}, not an object", "bad_response")
         if expect_key not in doc:
             raise self._error(cik, endpoint, f"unexpected JSON: no {expect_key!r} key", "bad_response")
-        if "cik" in doc:
-            try:
-                served = cik10(doc["cik"])
-            except SecError:
-                raise self._error(cik, endpoint, "unexpected JSON: its 'cik' is not a CIK", "bad_response") from None
-            if served != cik:
-                raise self._error(cik, endpoint, f"the response is for CIK {served}", "bad_response")
+        if "cik" not in doc:  # every companyfacts, submissions and companyconcept document names its CIK
+            raise self._error(cik, endpoint, "unexpected JSON: no 'cik' key", "bad_response")
+        try:
+            served = cik10(doc["cik"])
+        except SecError:
+            raise self._error(cik, endpoint, "unexpected JSON: its 'cik' is not a CIK", "bad_response") from None
+        if served != cik:
+            raise self._error(cik, endpoint, f"the response is for CIK {served}", "bad_response")
         return doc
 
 
