@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=3000, help="generated payloads per source (default 3000)")
     parser.add_argument("--source", choices=SOURCES, action="append", help="only this source (repeatable)")
-    parser.add_argument("--no-write", action="store_true", help=f"do not write {COUNTS.name}")
+    parser.add_argument("--no-write", action="store_true", help=f"do not write the counts into {COUNTS.name}")
     args = parser.parse_args(argv)
     results = {}
     with BodyServer() as server:
@@ -369,9 +369,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['valid']} valid, {r['non-finite stored']} non-finite stored ({r['seconds']} s)", flush=True)
             for crash in r["first crashes"]:
                 print(f"    crash: {crash}")
-    if not args.no_write and not args.source:
-        COUNTS.write_text(json.dumps({"command": f"python -m tests.reliability.parser_fuzz --examples {args.examples}",
-                                      "run_on": date.today().isoformat(), "sources": results}, indent=1) + "\n")
+    if not args.no_write:  # merged into the last run's counts, so sources can run in separate processes
+        recorded = json.loads(COUNTS.read_text()) if COUNTS.exists() else {}
+        merged = {"command": f"python -m tests.reliability.parser_fuzz --examples {args.examples}",
+                  "run_on": date.today().isoformat(),
+                  "sources": {s: (recorded.get("sources") or {}).get(s) for s in SOURCES} | results}
+        merged["sources"] = {s: r for s, r in merged["sources"].items() if r is not None}
+        COUNTS.write_text(json.dumps(merged, indent=1) + "\n")
     return 1 if any(r["crashes"] or r["non-finite stored"] for r in results.values()) else 0
 
 
