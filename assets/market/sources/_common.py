@@ -76,10 +76,10 @@ def get(
     try:
         return get_bounded(session, url, params=params, headers=headers, timeout=timeout)
     except requests.RequestException as exc:
-        reason = _describe(exc, timeout)
+        reason, transient = _describe(exc, timeout), True
     except BodyRejected as exc:
-        reason = str(exc)
-    raise SourceError(source, ticker, redact(reason, secret))
+        reason, transient = str(exc), False
+    raise SourceError(source, ticker, redact(reason, secret), transient=transient)
 
 
 def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> str:
@@ -96,10 +96,12 @@ def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> s
 
 
 def status_error(source: str, ticker: str, response: requests.Response, secret: str | None = None) -> SourceError:
-    """The error for a non-200 answer that the retries could not turn into a 200."""
+    """The error for a non-200 answer that the retries could not turn into a 200 (transient for
+    429 and 5xx: a later attempt may succeed; not for 4xx)."""
     if response.status_code == 429:
-        return SourceError(source, ticker, "rate limited (HTTP 429 after retries)")
-    return SourceError(source, ticker, redact(f"HTTP {response.status_code}: {snippet(response.text)}", secret))
+        return SourceError(source, ticker, "rate limited (HTTP 429 after retries)", transient=True)
+    reason = redact(f"HTTP {response.status_code}: {snippet(response.text)}", secret)
+    return SourceError(source, ticker, reason, transient=response.status_code >= 500)
 
 
 def snippet(text: str, limit: int = 120) -> str:
