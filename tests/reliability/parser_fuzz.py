@@ -20,8 +20,8 @@ de-duplicate and validate). It ends in one of
 
 In the suite, tests/reliability/test_parser_properties.py runs these strategies with a fixed small
 budget. Outside it, `python -m tests.reliability.parser_fuzz --examples 3000` runs the budget the
-issue asks for, prints the counts per source and writes them to tests/reliability/fuzz_counts.json,
-which docs/RELIABILITY.md shows.
+issue asks for, prints the counts per source, writes them to tests/reliability/fuzz_counts.json and
+rewrites the fuzzing section of docs/RELIABILITY.md from them (`--render` does only that).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from assets.market.sources.stooq import StooqSource
 from assets.market.sources.yahoo import YahooSource
 from assets.sec import RateLimiter, SecClient, SecError
 from assets.validation import ValidationFailed
+from tests.reliability.reliability_testdata import rewrite_fuzzing_section
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "http"
@@ -357,7 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=3000, help="generated payloads per source (default 3000)")
     parser.add_argument("--source", choices=SOURCES, action="append", help="only this source (repeatable)")
     parser.add_argument("--no-write", action="store_true", help=f"do not write the counts into {COUNTS.name}")
+    parser.add_argument("--render", action="store_true", help=f"only rewrite docs/RELIABILITY.md's fuzzing section from {COUNTS.name}")
     args = parser.parse_args(argv)
+    if args.render:
+        rewrite_fuzzing_section()
+        return 0
     results = {}
     with BodyServer() as server:
         harness = Harness(server)
@@ -376,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
                   "sources": {s: (recorded.get("sources") or {}).get(s) for s in SOURCES} | results}
         merged["sources"] = {s: r for s, r in merged["sources"].items() if r is not None}
         COUNTS.write_text(json.dumps(merged, indent=1) + "\n")
+        rewrite_fuzzing_section()
     return 1 if any(r["crashes"] or r["non-finite stored"] for r in results.values()) else 0
 
 

@@ -211,6 +211,19 @@ def _n(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
+FUZZ_HEADING = "## Fuzzing the parsers"
+
+
+def rewrite_fuzzing_section() -> None:
+    """Replace the fuzzing section of docs/RELIABILITY.md with the counts in fuzz_counts.json
+    (run by `python -m tests.reliability.parser_fuzz` after it writes them); the cases stay."""
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(FUZZ_HEADING)
+    end = text.find("\n## ", start + len(FUZZ_HEADING))
+    section = "\n".join(_fuzzing()[1:]) + "\n"
+    DOC.write_text(text[:start] + section + (text[end:] if end != -1 else ""), encoding="utf-8")
+
+
 def _fuzzing() -> list[str]:
     """The fuzzing budget in the suite and the counts of the last run outside it (fuzz_counts.json,
     written by `python -m tests.reliability.parser_fuzz`)."""
@@ -218,7 +231,7 @@ def _fuzzing() -> list[str]:
 
     lines = [
         "",
-        "## Fuzzing the parsers",
+        FUZZ_HEADING,
         "",
         f"In the suite: {IN_SUITE_EXAMPLES} generated bodies per source (hypothesis, derandomized, no deadline), built from",
         "the recorded real answers in tests/fixtures/http and data/snapshot/sec; see tests/reliability/parser_fuzz.py.",
