@@ -3,14 +3,16 @@
 Every number must be finite (no NaN, no ±Infinity) and plausible. The bounds, and why:
 
 - prices (open, high, low, close, adj_close) > 0 and <= PRICE_CEILING = 1e10 in the listed
-  currency. The largest quotes a source serves are of the order of 1e9 (bitcoin quoted in
-  Vietnamese dong or Indonesian rupiah; Berkshire Hathaway A is below 1e6 USD); 1e10 leaves room for
-  that and refuses what no market quotes (1e30, 1e300 from a broken feed).
+  currency. ASSUMPTION: no instrument a source serves quotes above 1e10 in its currency. The
+  largest quotes are of the order of 1e9 (bitcoin in Vietnamese dong or Indonesian rupiah);
+  shares, even Berkshire Hathaway A, stay below 1e6. The bound refuses what no market quotes
+  (1e30, 1e300 from a broken feed) with room above every real quote.
 - volume: a whole number >= 0 (the column is Int64: a fractional volume never gets here, the
   parsers refuse it).
-- splits: new shares per old share within SPLIT_RATIO_RANGE = [1/1000, 1000]. Real splits run from
-  about 1-for-250 reverse splits to 20-for-1 (NVIDIA 2021: 4, 2024: 10); a ratio outside three
-  orders of magnitude is a unit or decoding error.
+- splits: new shares per old share within SPLIT_RATIO_RANGE = [1/1000, 1000]. ASSUMPTION: no
+  real split reaches three orders of magnitude either way (forward splits are a few to a few
+  tens for one, e.g. NVIDIA's 10-for-1 of 2024 in tests/fixtures/http; reverse splits rarely pass
+  a few hundred to one); a ratio beyond is a unit or decoding error, not a corporate action.
 - dividends: > 0 per share, <= PRICE_CEILING, and (checked with the batch's prices by
   `implausible_dividends`) below the ticker's close of the session before the ex-date: a cash
   dividend larger than the share price it is paid out of is not possible.

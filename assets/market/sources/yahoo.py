@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import requests
 
-from assets.http import TIMEOUT, make_session
+from assets.http import TIMEOUT, BodyRejected, decode_json, make_session
 
 from . import _common
 from .base import PriceBatch, SourceError
@@ -90,8 +90,8 @@ def _check_period(source: str, ticker: str, timestamps: list[int], start: date, 
 def _not_found_message(response: requests.Response) -> str | None:
     """Yahoo's description when a 404 carries its JSON 'Not Found' error, else None."""
     try:
-        error = response.json()["chart"]["error"]
-    except (ValueError, KeyError, TypeError):
+        error = decode_json(response.content)["chart"]["error"]
+    except (BodyRejected, KeyError, TypeError, IndexError):
         return None
     if isinstance(error, dict) and error.get("code") == "Not Found":
         return error.get("description") or "Not Found"
