@@ -20,9 +20,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PRICE_SOURCES = ("snapshot", "yahoo", "nasdaq", "stooq")
 LIVE_SOURCES = frozenset(PRICE_SOURCES) - {"snapshot"}
 DEFAULT_TICKERS = "NVDA,AMD,ORCL,MSFT,AVGO,AMZN,INTC,META,CRWV,9984.T,SPY,QQQ"
-# Yahoo-style symbols: letters/digits, optionally one '-' class suffix (BRK-B) and one '.' exchange
-# suffix (9984.T). Nothing else may reach a URL or a SQL parameter.
-TICKER_PATTERN = re.compile(r"^[A-Z0-9]{1,10}(-[A-Z0-9]{1,4})?(\.[A-Z]{1,3})?$")
+# Yahoo-style symbols as users write them: letters/digits with optionally one '-' class or quote
+# suffix (BRK-B, NOVO-B.CO, BTC-USD) and one '.' exchange suffix (9984.T, VOD.L, EQNR.OL, BBCA.JK);
+# an index (^GSPC, ^N225); a currency pair or future (EURUSD=X, JPY=X, GC=F). Nothing else (quotes,
+# spaces, '/', '%', '?', '&', '#') may reach a URL or a SQL parameter; the sources percent-encode
+# the symbol in URL paths and SQL gets it as a parameter.
+TICKER_PATTERN = re.compile(
+    r"^(\^[A-Z0-9]{1,10}|[A-Z0-9]{1,10}=[XF]|[A-Z0-9]{1,10}(-[A-Z0-9]{1,5})?(\.[A-Z]{1,3})?)$"
+)
 
 
 class SettingsError(ValueError):
@@ -32,7 +37,7 @@ class SettingsError(ValueError):
 def validate_ticker(symbol: str) -> str:
     """Return the symbol if it matches TICKER_PATTERN, else raise ValueError."""
     if not TICKER_PATTERN.fullmatch(symbol):
-        raise ValueError(f"{symbol!r} is not a valid ticker symbol (expected e.g. NVDA, BRK-B, 9984.T)")
+        raise ValueError(f"{symbol!r} is not a valid ticker symbol (expected e.g. NVDA, BRK-B, 9984.T, VOD.L, EURUSD=X, BTC-USD, ^GSPC)")
     return symbol
 
 
@@ -87,10 +92,13 @@ class Settings:
             raise SettingsError(f"PERPETUUM_END_DATE {end} is before PERPETUUM_START_DATE {start}")
         if end > today:
             raise SettingsError(f"PERPETUUM_END_DATE {end} is in the future (today is {today})")
+        price_sources = _parse_sources(get("PERPETUUM_PRICE_SOURCE", "snapshot"))
+        tickers = _parse_tickers(get("PERPETUUM_TICKERS", DEFAULT_TICKERS))
+        _check_servable(price_sources, tickers)
         return cls(
             warehouse=warehouse,
-            price_sources=_parse_sources(get("PERPETUUM_PRICE_SOURCE", "snapshot")),
-            tickers=_parse_tickers(get("PERPETUUM_TICKERS", DEFAULT_TICKERS)),
+            price_sources=price_sources,
+            tickers=tickers,
             start_date=start,
             end_date=end,
             yahoo_base_url=_parse_url("PERPETUUM_YAHOO_BASE_URL", get("PERPETUUM_YAHOO_BASE_URL", "https://query2.finance.yahoo.com")),
@@ -129,10 +137,30 @@ def _parse_tickers(value: str) -> tuple[str, ...]:
     tickers = tuple(t.strip().upper() for t in value.split(",") if t.strip())
     bad = [t for t in tickers if not TICKER_PATTERN.fullmatch(t)]
     if not tickers or bad:
-        raise SettingsError(f"PERPETUUM_TICKERS: invalid symbol(s) {bad or '(empty list)'}; expected e.g. NVDA,BRK-B,9984.T")
+        raise SettingsError(
+            f"PERPETUUM_TICKERS: invalid symbol(s) {bad or '(empty list)'}; expected e.g. NVDA,BRK-B,9984.T,VOD.L,EURUSD=X,BTC-USD,^GSPC"
+        )
     if len(set(tickers)) != len(tickers):
         raise SettingsError("PERPETUUM_TICKERS lists a symbol twice")
     return tickers
+
+
+def _check_servable(sources: tuple[str, ...], tickers: tuple[str, ...]) -> None:
+    """Refuse at start-up a symbol that no source of the chain can serve, where the symbol alone
+    says so (Nasdaq: US symbols only; Stooq: US and .T only). Yahoo serves every form, and the
+    snapshot's coverage is its data's, so a chain with either is not checked here."""
+    if {"yahoo", "snapshot"} & set(sources):
+        return
+    from assets.market.sources import nasdaq, stooq  # not at import time: settings load first
+
+    rules = {"nasdaq": nasdaq.unservable, "stooq": stooq.unservable}
+    refused = {t: [rules[s](t) for s in sources] for t in tickers}
+    lines = [f"{t}: " + "; ".join(reasons) for t, reasons in refused.items() if all(reasons)]
+    if lines:
+        raise SettingsError(
+            f"PERPETUUM_TICKERS: no source of PERPETUUM_PRICE_SOURCE={','.join(sources)} serves " + " | ".join(lines)
+            + "; add yahoo to the chain or drop the symbol"
+        )
 
 
 def _parse_user_agent(value: str | None) -> str | None:

@@ -67,8 +67,8 @@ def build_price_ingest(partitions_def: dg.DailyPartitionsDefinition) -> dg.Asset
         try:
             report = ingest_range(warehouse, price_sources.build_chain(), price_sources.tickers, start, end, context.log.info)
         except (AllSourcesFailed, ValidationFailed) as exc:
-            # A source outage may pass on a retry; bad data will not.
-            raise dg.Failure(str(exc), allow_retries=isinstance(exc, AllSourcesFailed)) from exc
+            # A source outage may pass on a retry; bad data, a malformed body or an unknown symbol will not.
+            raise dg.Failure(str(exc), allow_retries=isinstance(exc, AllSourcesFailed) and exc.retryable) from exc
 
         batch = report.batch
         yield dg.MaterializeResult(

@@ -14,10 +14,15 @@ from .sources.base import ACTION_SCHEMA, PRICE_SCHEMA, PriceBatch, SourceError
 
 
 class AllSourcesFailed(RuntimeError):
-    """No source in the chain could serve some tickers; nothing of the batch is written."""
+    """No source in the chain could serve some tickers; nothing of the batch is written.
+
+    `retryable` is False when every source's failure for some ticker was permanent (a malformed
+    body, an unknown symbol): asking again cannot succeed, so the step is not retried."""
 
     def __init__(self, failures: dict[str, list[SourceError]]):
         self.failures = failures
+        # A retry of the step can help only if, for every failed ticker, some source failed transiently.
+        self.retryable = all(any(e.transient for e in errors) for errors in failures.values())
         lines = [f"{ticker}: " + "; then ".join(str(e) for e in errors) for ticker, errors in failures.items()]
         super().__init__("no source could serve these tickers:\n  " + "\n  ".join(lines))
 

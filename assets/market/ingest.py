@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta, timezone
 import duckdb
 import polars as pl
 
-from ..validation import validate
+from ..validation import ValidationFailed, validate
 from ..warehouse import WarehouseResource, query, run, sql, transaction
 from .chain import PriceSource, UniverseBatch, fetch_universe
 from .recency import calendar_of, sessions_between
-from .schemas import CorporateActions, SharePrices
+from .schemas import CorporateActions, SharePrices, implausible_dividends
 
 PRICE_DECIMALS = 4  # sources deliver float32 artefacts (203.7100067138672 for 203.71)
 
@@ -89,7 +89,8 @@ def refetch_history_before_new_splits(
 
 
 def validated(batch: UniverseBatch, fetched_at: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Round prices, stamp them and run both pandera models (every failure listed at once)."""
+    """Round prices, stamp them and run both pandera models (every failure listed at once), then
+    check each dividend against the batch's closes (schemas.implausible_dividends)."""
     prices = batch.prices.with_columns(
         pl.col("open", "high", "low", "close", "adj_close").round(PRICE_DECIMALS),
         pl.lit(fetched_at).cast(pl.Datetime("us", "UTC")).alias("fetched_at"),
@@ -98,6 +99,8 @@ def validated(batch: UniverseBatch, fetched_at: datetime) -> tuple[pl.DataFrame,
     actions = validate(
         CorporateActions, batch.actions, "raw.corporate_actions batch", lambda r: f"{r['source']} {r['ticker']} {r['ex_date']} {r['action']}"
     )
+    if problems := implausible_dividends(actions, prices):
+        raise ValidationFailed("raw.corporate_actions batch", problems)
     return prices, actions
 
 

@@ -6,6 +6,8 @@ import re
 from typing import Any, Protocol
 
 _CIK_RE = re.compile(r"[0-9]{1,10}")  # ASCII digits only: str.isdigit() would accept "١٢٣"
+# Dates in SEC documents (periods, filing dates) must fall in these years; EDGAR starts in 1993.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2099
 
 
 class SecError(Exception):

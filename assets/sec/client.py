@@ -14,7 +14,6 @@ happen inside the transport and are not spaced by the limiter (they back off by 
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -22,7 +21,7 @@ from collections.abc import Callable
 
 import requests
 
-from assets.http import TIMEOUT, make_session
+from assets.http import TIMEOUT, BodyRejected, decode_json, get_bounded, make_session
 from assets.sec.base import SecError, cik10
 
 DEFAULT_BASE_URL = "https://data.sec.gov"
@@ -139,7 +138,8 @@ class SecClient:
         url = self.base_url + path
         self._limiter.wait()
         try:
-            resp = self._session.get(
+            resp = get_bounded(
+                self._session,
                 url,
                 headers={"User-Agent": self._user_agent, "Accept": "application/json"},
                 timeout=self._timeout,
@@ -149,6 +149,8 @@ class SecClient:
             if len(detail) > 300:
                 detail = detail[:297] + "..."
             raise self._error(cik, endpoint, f"request failed ({type(exc).__name__}: {detail})", "network") from None
+        except BodyRejected as exc:
+            raise self._error(cik, endpoint, str(exc), "bad_response") from None
         return self._decode(cik, endpoint, resp, expect_key)
 
     def _decode(self, cik: str, endpoint: str, resp: requests.Response, expect_key: str) -> dict:
@@ -186,20 +188,22 @@ class SecClient:
             what = f"an HTML page titled {title!r}" if title else "an HTML/XML page"
             raise self._error(cik, endpoint, f"expected JSON, got {what} (HTTP 200)", "bad_response")
         try:
-            doc = json.loads(body)
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-            raise self._error(cik, endpoint, f"malformed JSON (HTTP 200): {exc}", "bad_response") from None
+            doc = decode_json(body)
+        except BodyRejected as exc:  # malformed, nested too deep, NaN/Infinity
+            reason = f"{exc.what} (HTTP 200)" + (f": {exc.detail}" if exc.detail else "")
+            raise self._error(cik, endpoint, reason, "bad_response") from None
         if not isinstance(doc, dict):
             raise self._error(cik, endpoint, f"unexpected JSON: a {type(doc).__name__}, not an object", "bad_response")
         if expect_key not in doc:
             raise self._error(cik, endpoint, f"unexpected JSON: no {expect_key!r} key", "bad_response")
-        if "cik" in doc:
-            try:
-                served = cik10(doc["cik"])
-            except SecError:
-                raise self._error(cik, endpoint, "unexpected JSON: its 'cik' is not a CIK", "bad_response") from None
-            if served != cik:
-                raise self._error(cik, endpoint, f"the response is for CIK {served}", "bad_response")
+        if "cik" not in doc:  # every companyfacts, submissions and companyconcept document names its CIK
+            raise self._error(cik, endpoint, "unexpected JSON: no 'cik' key", "bad_response")
+        try:
+            served = cik10(doc["cik"])
+        except SecError:
+            raise self._error(cik, endpoint, "unexpected JSON: its 'cik' is not a CIK", "bad_response") from None
+        if served != cik:
+            raise self._error(cik, endpoint, f"the response is for CIK {served}", "bad_response")
         return doc
 
 

@@ -23,12 +23,15 @@ The `concept` column says which one each row came from.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import polars as pl
 
-from assets.sec.base import cik10
+from assets.sec.base import EARLIEST_YEAR, LATEST_YEAR, SecError, cik10
 
 # metric -> fallback list of (taxonomy, concept), first match wins (per company and period)
 METRICS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -73,53 +76,39 @@ PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
 
 DEDUPE_KEY = ("cik", "metric", "unit", "start", "end")
 _RAW_SCHEMA = {**FACT_SCHEMA, "start": pl.String, "end": pl.String, "filed": pl.String}
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_company_facts(doc: dict, ticker: str) -> pl.DataFrame:
     """One row per reported fact of the wanted metrics (see the module docstring), all units kept.
 
     `doc` is the companyfacts JSON (`cik` may be a number or a string). Rows are sorted by
-    metric, unit, end, start, filed, accn. Raises ValueError on a fact without `end`, `val`,
-    `filed` or `accn`, naming the concept and position.
+    metric, unit, end, start, filed, accn. Any malformed part raises `SecError(kind="bad_response")`
+    naming the CIK, the concept and the fact's position: a fact without `end`, `val`, `filed` or
+    `accn`, a date that is not a real YYYY-MM-DD day of EARLIEST_YEAR..LATEST_YEAR, a `val` that is
+    not a finite number, a field of the wrong type.
     """
-    cik = cik10(doc.get("cik"), "companyfacts")
-    facts = doc.get("facts") or {}
+    cik = cik10(doc.get("cik") if isinstance(doc, dict) else None, "companyfacts")
+    facts = _mapping(cik, doc.get("facts") or {}, "facts")
     rows: list[dict[str, Any]] = []
     for metric, candidates in METRICS.items():
         taken: set[tuple[str, str | None, str]] = set()  # (unit, start, end) covered by an earlier concept
         for taxonomy, concept in candidates:
-            body = (facts.get(taxonomy) or {}).get(concept)
+            body = _mapping(cik, facts.get(taxonomy) or {}, taxonomy).get(concept)
             if not body:
                 continue
+            name = f"{taxonomy}:{concept}"
             this_concept: set[tuple[str, str | None, str]] = set()
-            for unit, entries in (body.get("units") or {}).items():
+            for unit, entries in _mapping(cik, _mapping(cik, body, name).get("units") or {}, f"{name} units").items():
+                if not isinstance(entries, list):
+                    raise _bad(cik, f"{name} [{unit}] is not an array of facts")
                 for i, entry in enumerate(entries):
-                    for key in ("end", "val", "filed", "accn"):
-                        if entry.get(key) is None:
-                            raise ValueError(f"CIK {cik} {taxonomy}:{concept} [{unit}] #{i}: no {key!r}")
-                    period = (unit, entry.get("start"), entry["end"])
+                    fact = _fact(cik, entry, f"{name} [{unit}] #{i}")
+                    period = (unit, fact["start"], fact["end"])
                     if period in taken:
                         continue
                     this_concept.add(period)
-                    rows.append(
-                        {
-                            "cik": cik,
-                            "ticker": ticker,
-                            "taxonomy": taxonomy,
-                            "concept": concept,
-                            "metric": metric,
-                            "unit": unit,
-                            "start": entry.get("start"),
-                            "end": entry["end"],
-                            "val": float(entry["val"]),
-                            "form": entry.get("form"),
-                            "fy": entry.get("fy"),
-                            "fp": entry.get("fp"),
-                            "filed": entry["filed"],
-                            "accn": entry["accn"],
-                            "frame": entry.get("frame"),
-                        }
-                    )
+                    rows.append({"cik": cik, "ticker": ticker, "taxonomy": taxonomy, "concept": concept, "metric": metric, "unit": unit, **fact})
             taken |= this_concept
     raw = pl.DataFrame(rows, schema=_RAW_SCHEMA) if rows else pl.DataFrame(schema=_RAW_SCHEMA)
     df = raw.with_columns(
@@ -128,6 +117,68 @@ def parse_company_facts(doc: dict, ticker: str) -> pl.DataFrame:
         pl.col("filed").str.to_date("%Y-%m-%d"),
     )
     return df.select(list(FACT_SCHEMA)).sort(["metric", "unit", "end", "start", "filed", "accn"], nulls_last=False)
+
+
+def _bad(cik: str, reason: str) -> SecError:
+    return SecError(cik, "companyfacts", f"malformed companyfacts JSON: {reason}", "bad_response")
+
+
+def _mapping(cik: str, value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise _bad(cik, f"{where} is a {type(value).__name__}, not an object")
+    return value
+
+
+def _fact(cik: str, entry: Any, where: str) -> dict[str, Any]:
+    """The row fields of one fact, each checked: dates real days, `val` a finite number, text text."""
+    entry = _mapping(cik, entry, where)
+    for key in ("end", "val", "filed", "accn"):
+        if entry.get(key) is None:
+            raise _bad(cik, f"{where}: no {key!r}")
+    val = entry["val"]
+    if not _finite_number(val):
+        raise _bad(cik, f"{where}: val {val!r:.40} is not a finite number")
+    if not isinstance(entry.get("fy"), (int, type(None))) or isinstance(entry.get("fy"), bool):
+        raise _bad(cik, f"{where}: fy {entry['fy']!r:.20} is not a year")
+    for key in ("accn", "form", "fp", "frame"):
+        if not isinstance(entry.get(key), (str, type(None))):
+            raise _bad(cik, f"{where}: {key} {entry[key]!r:.40} is not text")
+    fy = entry.get("fy")
+    if fy is not None and not EARLIEST_YEAR <= fy <= LATEST_YEAR:
+        raise _bad(cik, f"{where}: fy {fy} is outside {EARLIEST_YEAR}..{LATEST_YEAR}")
+    return {
+        "start": _day(cik, entry.get("start"), f"{where} start", optional=True),
+        "end": _day(cik, entry["end"], f"{where} end"),
+        "val": float(val),
+        "form": entry.get("form"),
+        "fy": fy,
+        "fp": entry.get("fp"),
+        "filed": _day(cik, entry["filed"], f"{where} filed"),
+        "accn": entry["accn"],
+        "frame": entry.get("frame"),
+    }
+
+
+def _finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int beyond a double
+        return False
+
+
+def _day(cik: str, value: Any, where: str, optional: bool = False) -> str | None:
+    """`value` if it is a real YYYY-MM-DD day within EARLIEST_YEAR..LATEST_YEAR, else SecError."""
+    if value is None and optional:
+        return None
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            if EARLIEST_YEAR <= date.fromisoformat(value).year <= LATEST_YEAR:
+                return value
+        except ValueError:
+            pass
+    raise _bad(cik, f"{where} {value!r:.40} is not a YYYY-MM-DD date in {EARLIEST_YEAR}..{LATEST_YEAR}")
 
 
 def dedupe_facts(df: pl.DataFrame, demote_forms: Sequence[str] = ()) -> pl.DataFrame:

@@ -8,13 +8,17 @@ the recent ones).
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import polars as pl
 
-from assets.sec.base import cik10
+from assets.sec.base import EARLIEST_YEAR, LATEST_YEAR, SecError, cik10
 
 ARCHIVES_BASE_URL = "https://www.sec.gov/Archives/edgar/data"
 MATERIAL_AGREEMENT_ITEM = "1.01"  # Form 8-K Item 1.01: Entry into a Material Definitive Agreement
 EIGHT_K_FORMS = ("8-K", "8-K/A")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 FILING_SCHEMA: dict[str, pl.DataType] = {
     "cik": pl.String,  # 10 digits
@@ -44,18 +48,31 @@ def parse_submissions(doc: dict, archives_base_url: str = ARCHIVES_BASE_URL) -> 
     """One row per filing in `filings.recent`, newest first as the SEC lists them.
 
     document_url = {archives_base_url}/{int(cik)}/{accession without dashes}/{primaryDocument}.
-    Raises ValueError when the arrays are missing or not index-aligned.
+    Raises `SecError(kind="bad_response")` naming the CIK when the arrays are missing, not arrays of
+    text, not index-aligned, or a date is not a real YYYY-MM-DD day (report dates may be empty).
     """
-    cik = cik10(doc.get("cik"), "submissions")
-    recent = (doc.get("filings") or {}).get("recent")
+    cik = cik10(doc.get("cik") if isinstance(doc, dict) else None, "submissions")
+    filings = doc.get("filings") or {}
+    recent = filings.get("recent") if isinstance(filings, dict) else None
     if not isinstance(recent, dict):
-        raise ValueError(f"CIK {cik}: submissions JSON has no filings.recent")
+        raise _bad(cik, "no filings.recent object")
     missing = [sec for sec in _FIELDS.values() if sec not in recent]
     if missing:
-        raise ValueError(f"CIK {cik}: filings.recent lacks {missing}")
+        raise _bad(cik, f"filings.recent lacks {missing}")
+    for sec in _FIELDS.values():
+        values = recent[sec]
+        if not isinstance(values, list) or not all(isinstance(v, str) or v is None for v in values):
+            raise _bad(cik, f"filings.recent.{sec} is not an array of text")
     lengths = {sec: len(recent[sec]) for sec in _FIELDS.values()}
     if len(set(lengths.values())) > 1:
-        raise ValueError(f"CIK {cik}: filings.recent arrays differ in length: {lengths}")
+        raise _bad(cik, f"filings.recent arrays differ in length: {lengths}")
+    for sec, optional in (("filingDate", False), ("reportDate", True)):
+        for i, value in enumerate(recent[sec]):
+            if not (optional and not value) and not _real_day(value):
+                raise _bad(cik, f"filings.recent.{sec}[{i}] {value!r:.40} is not a YYYY-MM-DD date in {EARLIEST_YEAR}..{LATEST_YEAR}")
+    name = doc.get("name")
+    if not isinstance(name, (str, type(None))):
+        raise _bad(cik, "'name' is not text")
     raw = pl.DataFrame(
         {ours: pl.Series(ours, recent[sec], dtype=pl.String) for ours, sec in _FIELDS.items()},
         schema={ours: pl.String for ours in _FIELDS},
@@ -63,7 +80,7 @@ def parse_submissions(doc: dict, archives_base_url: str = ARCHIVES_BASE_URL) -> 
     base = archives_base_url.rstrip("/")
     df = raw.with_columns(
         pl.lit(cik).alias("cik"),
-        pl.lit(doc.get("name"), dtype=pl.String).alias("company"),
+        pl.lit(name, dtype=pl.String).alias("company"),
         pl.col("filing_date").str.to_date("%Y-%m-%d"),
         pl.when(pl.col("report_date").fill_null("") == "")
         .then(None)
@@ -79,6 +96,19 @@ def parse_submissions(doc: dict, archives_base_url: str = ARCHIVES_BASE_URL) -> 
         ).alias("document_url"),
     )
     return df.select(list(FILING_SCHEMA))
+
+
+def _bad(cik: str, reason: str) -> SecError:
+    return SecError(cik, "submissions", f"malformed submissions JSON: {reason}", "bad_response")
+
+
+def _real_day(value: object) -> bool:
+    if not (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return False
+    try:
+        return EARLIEST_YEAR <= date.fromisoformat(value).year <= LATEST_YEAR
+    except ValueError:
+        return False
 
 
 def eight_k_candidates(filings_df: pl.DataFrame, item: str = MATERIAL_AGREEMENT_ITEM) -> pl.DataFrame:

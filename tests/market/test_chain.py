@@ -39,3 +39,11 @@ def test_all_sources_failing_lists_each_attempt():
     with pytest.raises(AllSourcesFailed) as failure:
         fetch_universe([FakeSource("yahoo", set()), FakeSource("nasdaq", set())], ["XYZ"], date(2025, 1, 2), date(2025, 1, 2))
     assert "XYZ: yahoo: XYZ: unknown symbol; then nasdaq: XYZ: unknown symbol" in str(failure.value)
+
+
+def test_a_retry_is_allowed_only_if_every_failed_ticker_failed_transiently_somewhere():
+    parse = SourceError("yahoo", "AMD", "malformed JSON (HTTP 200, 0 bytes)")
+    outage = SourceError("nasdaq", "AMD", "HTTP 503: 'busy'", transient=True)
+    assert not AllSourcesFailed({"AMD": [parse]}).retryable
+    assert AllSourcesFailed({"AMD": [parse, outage]}).retryable
+    assert not AllSourcesFailed({"AMD": [outage], "NVDA": [parse]}).retryable  # NVDA cannot succeed on a retry

@@ -92,7 +92,7 @@ def test_unparseable_value(httpserver, base_url, session, amd_text):
         amd_text.replace('"$164.67"', '"$16x.67"'), content_type="application/json"
     )
 
-    with pytest.raises(SourceError, match=r"unexpected historical JSON: InvalidOperationError: .*16x\.67"):
+    with pytest.raises(SourceError, match=r"unexpected historical JSON: row 2 \('10/03/2025'\): close '\$16x\.67' is not a price"):
         NasdaqSource(base_url, session).fetch("AMD", OCT_1, OCT_7)
 
 

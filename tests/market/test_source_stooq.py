@@ -134,7 +134,7 @@ def test_unparseable_value(httpserver, base_url, session, recorded):
     body = recorded("stooq_nvda.us_2025-10.csv").replace("185.54", "18x.54")
     httpserver.expect_request(PATH).respond_with_data(body)
 
-    with pytest.raises(SourceError, match="stooq: NVDA: unparseable CSV"):
+    with pytest.raises(SourceError, match="stooq: NVDA: line 5: Close '18x.54' is not a decimal number"):
         StooqSource(base_url, KEY, session).fetch("NVDA", OCT_1, OCT_7)
 
 

@@ -4,6 +4,7 @@ the docs/RELIABILITY.md writer. (A uniquely named module: `conftest` is ambiguou
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -197,7 +198,9 @@ GROUPS = {
     "test_faults": "Faults of the live sources (fault-injection server on 127.0.0.1; the real refresh, or its ingest_range)",
     "test_concurrency": "Concurrency, crash safety, idempotency, secrets",
     "test_registry_cases": "Bad registry edits (the case table of tests/deals/test_registry_problems.py)",
+    "test_parser_properties": "Hostile bodies for every parser (property-based: hypothesis, and one case per class)",
 }
+FUZZ_COUNTS = Path(__file__).with_name("fuzz_counts.json")
 
 
 def _cell(text: str) -> str:
@@ -206,6 +209,50 @@ def _cell(text: str) -> str:
 
 def _n(value: int | None) -> str:
     return "–" if value is None else str(value)
+
+
+FUZZ_HEADING = "## Fuzzing the parsers"
+
+
+def rewrite_fuzzing_section() -> None:
+    """Replace the fuzzing section of docs/RELIABILITY.md with the counts in fuzz_counts.json
+    (run by `python -m tests.reliability.parser_fuzz` after it writes them); the cases stay."""
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(FUZZ_HEADING)
+    end = text.find("\n## ", start + len(FUZZ_HEADING))
+    section = "\n".join(_fuzzing()[1:]) + "\n"
+    DOC.write_text(text[:start] + section + (text[end:] if end != -1 else ""), encoding="utf-8")
+
+
+def _fuzzing() -> list[str]:
+    """The fuzzing budget in the suite and the counts of the last run outside it (fuzz_counts.json,
+    written by `python -m tests.reliability.parser_fuzz`)."""
+    from tests.reliability.test_parser_properties import IN_SUITE_EXAMPLES
+
+    lines = [
+        "",
+        FUZZ_HEADING,
+        "",
+        f"In the suite: {IN_SUITE_EXAMPLES} generated bodies per source (hypothesis, derandomized, no deadline), built from",
+        "the recorded real answers in tests/fixtures/http and data/snapshot/sec; see tests/reliability/parser_fuzz.py.",
+        "Each body is served on 127.0.0.1 to the production client and parser, then validated as the ingest",
+        "validates before it writes. *Valid*: the batch passed (what would be stored); *clean error*: the",
+        "source's own error (SourceError, SecError) or ValidationFailed naming the source and the ticker or CIK;",
+        "*crash*: anything else.",
+    ]
+    if not FUZZ_COUNTS.exists():
+        return lines + ["", "No run outside the suite is recorded yet."]
+    run = json.loads(FUZZ_COUNTS.read_text(encoding="utf-8"))
+    lines += [
+        "",
+        f"Outside the suite, run on {run['run_on']} with `{run['command']}`:",
+        "",
+        "| source | payloads | crashes | clean errors | valid | non-finite stored | seconds |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for source, r in run["sources"].items():
+        lines.append(f"| {source} | {r['payloads']} | {r['crashes']} | {r['clean errors']} | {r['valid']} | {r['non-finite stored']} | {r['seconds']} |")
+    return lines
 
 
 def render(cases: list[Case]) -> str:
@@ -238,6 +285,7 @@ def render(cases: list[Case]) -> str:
         if members:
             lines.append(f"| {title} | {len(members)} | {sum(c.rows_lost or 0 for c in members)} | {sum(c.rows_duplicated or 0 for c in members)} |")
     lines.append(f"| **total** | **{len(cases)}** | **{lost}** | **{duplicated}** |")
+    lines += _fuzzing()
     number = 0
     for group, title in GROUPS.items():
         members = [c for c in cases if c.group == group]

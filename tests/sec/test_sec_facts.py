@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from assets.sec import FACT_SCHEMA, dedupe_facts, parse_company_facts
+from assets.sec import FACT_SCHEMA, SecError, dedupe_facts, parse_company_facts
 from assets.sec.facts import DEDUPE_KEY, PROVENANCE_SCHEMA
 
 from sec_testdata import CIK
@@ -170,6 +170,6 @@ def test_empty_and_invalid_docs():
     empty = parse_company_facts({"cik": 2488, "facts": {}}, "AMD")
     assert empty.height == 0 and empty.schema == pl.Schema(FACT_SCHEMA)
     assert dedupe_facts(empty).height == 0
-    with pytest.raises(ValueError, match="no 'val'"):
+    with pytest.raises(SecError, match="no 'val'"):
         parse_company_facts({"cik": 1, "facts": {"us-gaap": {"NetIncomeLoss": {"units": {"USD": [
             {"end": "2024-12-31", "accn": "a", "filed": "2025-01-01"}]}}}}}, "X")

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from assets.sec import CANDIDATE_COLUMNS, FILING_SCHEMA, eight_k_candidates, parse_submissions
+from assets.sec import CANDIDATE_COLUMNS, FILING_SCHEMA, SecError, eight_k_candidates, parse_submissions
 
 from sec_testdata import CIK
 
@@ -70,7 +70,7 @@ def test_nvda_and_crwv(snapshot):
 def test_misaligned_arrays_are_rejected(snapshot):
     doc = copy.deepcopy(snapshot.submissions(CIK["CRWV"]))
     doc["filings"]["recent"]["items"].pop()
-    with pytest.raises(ValueError, match="differ in length"):
+    with pytest.raises(SecError, match="differ in length"):
         parse_submissions(doc)
 
 

@@ -15,6 +15,8 @@ import polars as pl
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
+from assets.http import BodyRejected, decode_json, get_bounded
+
 from .base import ACTION_SCHEMA, PRICE_SCHEMA, PriceBatch, SourceError
 
 _API_KEY_IN_URL = re.compile(r"(apikey=)[^&\s'\"]+", re.IGNORECASE)
@@ -65,16 +67,19 @@ def get(
     headers: dict[str, str] | None = None,
     secret: str | None = None,
 ) -> requests.Response:
-    """GET through the retrying session; a network failure or timeout becomes a `SourceError`.
+    """GET through the retrying session; a network failure, a timeout or a body over the size limit
+    (`assets.http.MAX_BODY_BYTES`) becomes a `SourceError`.
 
     The status code is left to the caller. The error is raised outside the `except` block so no
     chained exception (whose text holds the full URL, API key included) travels with it.
     """
     try:
-        return session.get(url, params=params, headers=headers, timeout=timeout)
+        return get_bounded(session, url, params=params, headers=headers, timeout=timeout)
     except requests.RequestException as exc:
-        reason = _describe(exc, timeout)
-    raise SourceError(source, ticker, redact(reason, secret))
+        reason, transient = _describe(exc, timeout), True
+    except BodyRejected as exc:
+        reason, transient = str(exc), False
+    raise SourceError(source, ticker, redact(reason, secret), transient=transient)
 
 
 def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> str:
@@ -91,10 +96,12 @@ def _describe(exc: requests.RequestException, timeout: tuple[float, float]) -> s
 
 
 def status_error(source: str, ticker: str, response: requests.Response, secret: str | None = None) -> SourceError:
-    """The error for a non-200 answer that the retries could not turn into a 200."""
+    """The error for a non-200 answer that the retries could not turn into a 200 (transient for
+    429 and 5xx: a later attempt may succeed; not for 4xx)."""
     if response.status_code == 429:
-        return SourceError(source, ticker, "rate limited (HTTP 429 after retries)")
-    return SourceError(source, ticker, redact(f"HTTP {response.status_code}: {snippet(response.text)}", secret))
+        return SourceError(source, ticker, "rate limited (HTTP 429 after retries)", transient=True)
+    reason = redact(f"HTTP {response.status_code}: {snippet(response.text)}", secret)
+    return SourceError(source, ticker, reason, transient=response.status_code >= 500)
 
 
 def snippet(text: str, limit: int = 120) -> str:
@@ -103,21 +110,32 @@ def snippet(text: str, limit: int = 120) -> str:
     return repr(flat if len(flat) <= limit else flat[:limit] + "...")
 
 
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception in one line for a reason: a parser's own ValueError as its message, anything
+    else as `Type: first line` (polars' messages run on with context and hints), cut to `limit`."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    if type(exc) is not ValueError:
+        text = f"{type(exc).__name__}: {text}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def looks_like_html(text: str) -> bool:
     """True for an HTML page (consent, captcha, error page); JSON and CSV never start with '<'."""
     return text.lstrip().startswith("<")
 
 
 def parse_json(source: str, ticker: str, response: requests.Response) -> Any:
-    """The decoded JSON body; an HTML page or a truncated/invalid body is a `SourceError`."""
-    text = response.text
-    if looks_like_html(text):
+    """The decoded JSON body (bounded: see `assets.http.decode_json`); an HTML page, a truncated or
+    invalid body, nesting too deep or a NaN/Infinity is a `SourceError`."""
+    if looks_like_html(response.content[:512].decode("utf-8", errors="replace")):
         raise SourceError(source, ticker, f"got an HTML page instead of JSON (HTTP {response.status_code})")
     try:
-        return response.json()
-    except ValueError:
-        pass
-    raise SourceError(source, ticker, f"malformed JSON (HTTP {response.status_code}, {len(response.content)} bytes)")
+        return decode_json(response.content)
+    except BodyRejected as exc:
+        where = f"HTTP {response.status_code}, {len(response.content)} bytes"
+        reason = f"{exc.what} ({where})" + (f": {exc.detail}" if exc.detail else "")
+    raise SourceError(source, ticker, reason)
 
 
 def build_batch(

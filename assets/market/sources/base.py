@@ -30,13 +30,19 @@ ACTION_SCHEMA = {
 
 
 class SourceError(Exception):
-    """A source could not deliver data for a ticker; the message says which source, ticker and why."""
+    """A source could not deliver data for a ticker; the message says which source, ticker and why.
 
-    def __init__(self, source: str, ticker: str, reason: str):
+    Every parser raises it for any malformed body, so the chain can ask the next source.
+    `transient`: the failure may pass on a later attempt (a network failure, a timeout, HTTP 429 or
+    5xx after the session's own retries); a body that cannot be parsed, an unknown symbol or a
+    refused request is not, and retrying the step cannot help."""
+
+    def __init__(self, source: str, ticker: str, reason: str, transient: bool = False):
         super().__init__(f"{source}: {ticker}: {reason}")
         self.source = source
         self.ticker = ticker
         self.reason = reason
+        self.transient = transient
 
 
 @dataclass

@@ -8,6 +8,7 @@ corporate actions. The API key never appears in an error message or in urllib3's
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import polars as pl
@@ -21,6 +22,21 @@ from .base import PriceBatch, SourceError
 _HEADER = "Date,Open,High,Low,Close"
 # Yahoo suffix -> (Stooq suffix, currency); a ticker without a suffix is a US symbol.
 _MARKETS = {"": ("us", "USD"), "T": ("jp", "JPY")}
+
+
+def _split_suffix(ticker: str) -> tuple[str, str, str]:
+    base, dot, suffix = ticker.rpartition(".")
+    return (base, dot, suffix) if dot else (ticker, "", "")
+
+
+def unservable(ticker: str) -> str | None:
+    """Why Stooq (as mapped here) cannot serve `ticker`, known before asking; None if it can.
+    Only US symbols and Tokyo's `.T` are mapped; indices (`^GSPC`) and pairs (`EURUSD=X`) are not."""
+    if "^" in ticker or "=" in ticker:
+        return "not served by stooq (indices and currency pairs are not mapped)"
+    if (suffix := _split_suffix(ticker)[2]) not in _MARKETS:
+        return f"not served by stooq (no mapping for suffix .{suffix})"
+    return None
 
 
 class StooqSource:
@@ -46,11 +62,9 @@ class StooqSource:
 
     def symbol(self, ticker: str) -> tuple[str, str]:
         """Stooq's symbol and the currency: `NVDA` -> (`nvda.us`, USD), `9984.T` -> (`9984.jp`, JPY)."""
-        base, dot, suffix = ticker.rpartition(".")
-        if not dot:
-            base, suffix = ticker, ""
-        if suffix not in _MARKETS:
-            raise SourceError(self.name, ticker, f"not served by stooq (no mapping for suffix .{suffix})")
+        if reason := unservable(ticker):
+            raise SourceError(self.name, ticker, reason)
+        base, _, suffix = _split_suffix(ticker)
         market, currency = _MARKETS[suffix]
         return f"{base.lower()}.{market}", currency
 
@@ -84,7 +98,7 @@ class StooqSource:
         try:
             bars = _parse_csv(text, currency)
         except pl.exceptions.PolarsError as exc:
-            reason = _common.redact(f"unparseable CSV: {type(exc).__name__}: {exc}", self._api_key)
+            reason = _common.redact(f"unparseable CSV: {_common.one_line(exc)}", self._api_key)
             raise SourceError(self.name, ticker, reason) from None
         return _common.build_batch(self.name, ticker, bars, start=start, end=end)
 
@@ -103,20 +117,40 @@ def _not_csv_reason(text: str) -> str:
     return f"unexpected answer instead of CSV: {_common.snippet(text)}"
 
 
+# Stooq's fields, matched whole: an ISO date, plain decimals for prices, a whole number of shares.
+# "inf", "nan", "1e5", an empty field, or a fractional volume is an error naming the line.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+_WHOLE = re.compile(r"[0-9]+")
+_FIELD_FORMS = {"Date": (_DATE, "a YYYY-MM-DD date"), "Volume": (_WHOLE, "a whole number of shares")}
+
+
 def _check_complete(source: str, ticker: str, text: str) -> None:
-    """Every line must have as many fields as the header; a short last line means truncation."""
+    """The CSV must be whole and plain before polars reads it: line breaks CRLF or LF (a lone CR
+    would read as one line and 0 rows), a line break after the last line (Stooq ends every line
+    with one: without it the body was cut inside its last field), as many fields on every line as
+    in the header, and every field in its form (_FIELD_FORMS; prices plain decimals)."""
+    if "\r" in text.replace("\r\n", ""):
+        raise SourceError(source, ticker, "CSV with a carriage return that does not end a CRLF line break (CR-only line endings?)")
     header, *lines = text.splitlines()
-    expected = header.count(",") + 1
+    names = header.split(",")
     for number, line in enumerate(lines, start=2):
-        if line.strip() and line.count(",") + 1 != expected:
-            raise SourceError(
-                source, ticker, f"truncated CSV: line {number} has {line.count(',') + 1} of {expected} fields"
-            )
+        if not line.strip():
+            continue
+        fields = line.split(",")
+        if len(fields) != len(names):
+            raise SourceError(source, ticker, f"truncated CSV: line {number} has {len(fields)} of {len(names)} fields")
+        for name, value in zip(names, fields):
+            form, wanted = _FIELD_FORMS.get(name, (_DECIMAL, "a decimal number"))
+            if not form.fullmatch(value):
+                raise SourceError(source, ticker, f"line {number}: {name} {value!r:.40} is not {wanted}")
+    if not text.endswith("\n"):
+        raise SourceError(source, ticker, "truncated CSV: the last line has no line break (the body was cut)")
 
 
 def _parse_csv(text: str, currency: str) -> pl.DataFrame:
     raw = pl.read_csv(io.StringIO(text), infer_schema=False)
-    volume = pl.col("Volume").cast(pl.Float64).cast(pl.Int64) if "Volume" in raw.columns else pl.lit(None, pl.Int64)
+    volume = pl.col("Volume").cast(pl.Int64) if "Volume" in raw.columns else pl.lit(None, pl.Int64)
     return raw.select(
         pl.col("Date").str.to_date("%Y-%m-%d").alias("trade_date"),
         *(pl.col(name).cast(pl.Float64).alias(name.lower()) for name in ("Open", "High", "Low", "Close")),
