@@ -43,6 +43,11 @@ READ_ONLY = ("Read-only file system", "Permission denied", "read-only")
 DAMAGED = ("Corrupt", "checksum", "Could not read enough bytes", "MetadataReader", "not a valid DuckDB database",
            "Serialization Error", "INTERNAL Error", "FATAL Error")
 WAIT_NOTICE_EVERY = 2.0  # seconds between two "waiting for the warehouse" lines
+# A holder that is one of this project's own processes (`make run`, a Dagster run worker or the
+# UI's code server) shares the `duckdb` pool: wait for it longer, saying so less often.
+OURS = re.compile(r"pipelines[./]refresh|dagster")
+OURS_WAIT_SECONDS = 600.0
+OURS_NOTICE_EVERY = 30.0
 log = dg.get_dagster_logger("warehouse")
 
 
@@ -90,14 +95,15 @@ def open_warehouse(database: str, config: Mapping[str, Any], wait_seconds: float
     """A connection to `database`, or a `WarehouseError` saying in one line why there is none.
 
     The file's header is read first (a DuckDB file has its magic at bytes 8-11), so a foreign file
-    is named for what it is. While another process holds the file, this waits up to
-    `wait_seconds`, logging the holder at once and every few seconds, then raises
-    `WarehouseBusyError`."""
+    is named for what it is. While another process holds the file, this waits, logging the holder
+    at once and every few seconds, then raises `WarehouseBusyError`: after `wait_seconds` for any
+    process, after OURS_WAIT_SECONDS for another refresh or Dagster run of this project (their steps
+    take the `duckdb` pool one at a time and hand the file on between steps)."""
     if database == ":memory:":
         return duckdb.connect(database, config=dict(config))
     path = Path(database)
     _check_path(path)
-    deadline = time.monotonic() + wait_seconds
+    started = time.monotonic()
     noticed = None
     while True:
         try:
@@ -106,15 +112,18 @@ def open_warehouse(database: str, config: Mapping[str, Any], wait_seconds: float
             holder = lock_holder(str(exc))
             if holder is None:
                 raise WarehouseError(describe_error(database, exc)) from None
+            ours = OURS.search(holder) is not None
+            limit = max(wait_seconds, OURS_WAIT_SECONDS) if ours else wait_seconds
             now = time.monotonic()
-            if now >= deadline:
+            if now - started >= limit:
                 raise WarehouseBusyError(
-                    f"warehouse {path} is held by another process: {holder}; waited {wait_seconds:g} s. Wait for it "
+                    f"warehouse {path} is held by another process: {holder}; waited {limit:g} s. Wait for it "
                     "to finish and run again, or set PERPETUUM_WAREHOUSE_WAIT=<seconds> to wait longer"
                 ) from None
-            if noticed is None or now - noticed >= WAIT_NOTICE_EVERY:
-                log.warning(f"waiting for the warehouse {path}: {holder} holds it; giving up in {deadline - now:.0f} s "
-                            "(PERPETUUM_WAREHOUSE_WAIT)")
+            if noticed is None or now - noticed >= (OURS_NOTICE_EVERY if ours else WAIT_NOTICE_EVERY):
+                whose = "another refresh or Dagster run: its steps hand the file on" if ours else "PERPETUUM_WAREHOUSE_WAIT"
+                log.warning(f"waiting for the warehouse {path}: {holder} holds it; giving up in "
+                            f"{limit - (now - started):.0f} s ({whose})")
                 noticed = now
             time.sleep(0.1)
 
@@ -161,7 +170,7 @@ def lock_holder(message: str) -> str | None:
     pid = int(match["pid"])
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
-        command = " ".join([Path(argv[0].decode()).name, *(a.decode(errors="replace") for a in argv[1:])])[:120]
+        command = " ".join(" ".join([Path(argv[0].decode()).name, *(a.decode(errors="replace") for a in argv[1:])]).split())[:120]
     except (OSError, IndexError):
         command = match["program"]
     user = f", user {match['user']}" if match["user"] else ""

@@ -22,6 +22,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from assets.settings import LIVE_SOURCES, PROJECT_ROOT, Settings, SettingsError
@@ -206,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     except dg.DagsterError as exc:  # e.g. a source outage that outlasted the step's RetryPolicy
         details = [info.message.strip() for info in getattr(exc, "user_code_process_error_infos", None) or []]
         print(f"\nrefresh failed: {exc}" + "".join(f"\n  {d}" for d in details), file=sys.stderr)
+        return _failed(instance, started, settings)
+    except (duckdb.Error, OSError) as exc:  # raised by a step as is, e.g. a full disk
+        print(f"\nrefresh failed: {' '.join(str(exc).split())}", file=sys.stderr)
         return _failed(instance, started, settings)
     except Exception:
         _log_failures(instance, started, settings)
