@@ -45,7 +45,7 @@ DAMAGED = ("Corrupt", "checksum", "Could not read enough bytes", "MetadataReader
 WAIT_NOTICE_EVERY = 2.0  # seconds between two "waiting for the warehouse" lines
 # A holder that is one of this project's own processes (`make run`, a Dagster run worker or the
 # UI's code server) shares the `duckdb` pool: wait for it longer, saying so less often.
-OURS = re.compile(r"pipelines[./]refresh|dagster")
+OURS = re.compile(r"pipelines[./]refresh|^dagster")  # in the program name or its first arguments
 OURS_WAIT_SECONDS = 600.0
 OURS_NOTICE_EVERY = 30.0
 log = dg.get_dagster_logger("warehouse")
@@ -109,10 +109,10 @@ def open_warehouse(database: str, config: Mapping[str, Any], wait_seconds: float
         try:
             return duckdb.connect(str(path), config=dict(config))
         except duckdb.Error as exc:
-            holder = lock_holder(str(exc))
-            if holder is None:
+            found = lock_holder(str(exc))
+            if found is None:
                 raise WarehouseError(describe_error(database, exc)) from None
-            ours = OURS.search(holder) is not None
+            holder, ours = found
             limit = max(wait_seconds, OURS_WAIT_SECONDS) if ours else wait_seconds
             now = time.monotonic()
             if now - started >= limit:
@@ -162,19 +162,21 @@ def _what_is(head: bytes) -> str:
     return f"a file of another kind (it starts {head[:16].hex(' ')})"
 
 
-def lock_holder(message: str) -> str | None:
-    """'PID 1234 (python -m pipelines.refresh, user root)' from DuckDB's lock error; None for other errors."""
+def lock_holder(message: str) -> tuple[str, bool] | None:
+    """From DuckDB's lock error: ('PID 1234 (python -m pipelines.refresh, user root)', whether that
+    process is one of this project's own); None for other errors."""
     match = LOCK_HOLDER.search(message)
     if match is None:
-        return None if "Could not set lock" not in message else "an unnamed process"
+        return None if "Could not set lock" not in message else ("an unnamed process", False)
     pid = int(match["pid"])
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
-        command = " ".join(" ".join([Path(argv[0].decode()).name, *(a.decode(errors="replace") for a in argv[1:])]).split())[:120]
+        argv = [a.decode(errors="replace") for a in Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")]
+        command = " ".join(" ".join([Path(argv[0]).name, *argv[1:]]).split())[:120]
     except (OSError, IndexError):
-        command = match["program"]
+        argv, command = [], match["program"]
+    ours = any(OURS.search(arg) for arg in [Path(a).name for a in argv[:2]] + argv[1:3])
     user = f", user {match['user']}" if match["user"] else ""
-    return f"PID {pid} ({command}{user})"
+    return f"PID {pid} ({command}{user})", ours
 
 
 def describe_error(database: str, exc: duckdb.Error) -> str:
