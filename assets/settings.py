@@ -60,6 +60,8 @@ class Settings:
     log_dir: Path = PROJECT_ROOT / "logs"
     # Folder the HTML report (perpetuum.html) is written to; git-ignored `reports/` by default.
     report_dir: Path = PROJECT_ROOT / "reports"
+    # Seconds a connection waits for another process holding the warehouse before it fails.
+    warehouse_wait: float = 5.0
 
     @property
     def uses_live_prices(self) -> bool:
@@ -110,6 +112,7 @@ class Settings:
             sec_user_agent=_parse_user_agent(env.get("PERPETUUM_SEC_USER_AGENT")),
             log_dir=_parse_dir("PERPETUUM_LOG_DIR", get("PERPETUUM_LOG_DIR", "logs")),
             report_dir=_parse_dir("PERPETUUM_REPORT_DIR", get("PERPETUUM_REPORT_DIR", "reports")),
+            warehouse_wait=_parse_seconds("PERPETUUM_WAREHOUSE_WAIT", get("PERPETUUM_WAREHOUSE_WAIT", "5")),
         )
 
 
@@ -118,6 +121,16 @@ def _parse_date(name: str, value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise SettingsError(f"{name}={value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _parse_seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a number of seconds") from None
+    if not 0 <= seconds <= 86400:
+        raise SettingsError(f"{name}={value!r} must be between 0 and 86400 seconds")
+    return seconds
 
 
 def _parse_sources(value: str) -> tuple[str, ...]:

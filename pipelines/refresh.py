@@ -7,6 +7,11 @@ go through the Dagster instance in DAGSTER_HOME, so they show in the UI like any
 `--full` ignores what is loaded: a `full_rebuild` run refetches every day from
 PERPETUUM_START_DATE to PERPETUUM_END_DATE, a second one rebuilds every downstream table, then the
 simulation runs. A failed run is also written to the run-failure log (`<PERPETUUM_LOG_DIR>/run_failures.log`).
+
+Before anything runs, the warehouse file is checked (assets/warehouse.py): a foreign, damaged,
+read-only or busy file ends the refresh at once with one line naming it. Whether it completed or
+failed, the refresh ends by saying whether the warehouse is consistent: every derived table built
+from what its upstream tables hold now (assets/warehouse_state.py), or which ones are not.
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from assets.settings import LIVE_SOURCES, PROJECT_ROOT, Settings, SettingsError
-from assets.warehouse import WarehouseResource, query
+from assets.warehouse import WarehouseError, WarehouseResource, query
+from assets.warehouse_state import check_warehouse
 
 from pipelines.definitions import build_definitions
 from pipelines.instance_guard import open_instance, release_interrupted_runs
 from pipelines.failures import log_failed_runs
+from pipelines.resources import build_resources
 from pipelines.staleness import PRICE_KEYS, plan_full_rebuild, plan_refresh, record_completed_refresh
 
 LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -139,6 +147,17 @@ def print_summary(summary: pl.DataFrame, settings: Settings) -> None:
         print("no rows at all for: " + ", ".join(absent))
 
 
+def consistency_line(settings: Settings) -> str:
+    """'warehouse <path>: consistent: ...' or which tables were built from other inputs (or why the
+    warehouse cannot be read)."""
+    defs = build_definitions(settings)
+    try:
+        state = check_warehouse(defs.resources["warehouse"], defs.resolve_asset_graph())
+    except WarehouseError as exc:
+        return f"warehouse state unknown: {exc}"
+    return f"warehouse {settings.warehouse}: {state.describe()}"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipelines.refresh", description=__doc__.split("\n\n")[0])
     p.add_argument("--full", action="store_true",
@@ -164,29 +183,47 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    try:  # first of all, so that a bad file fails in seconds, before the Dagster instance is opened
+        with build_resources(settings)["warehouse"].get_connection():
+            pass
+    except WarehouseError as exc:  # the file itself: foreign, damaged, read-only or busy
+        print(f"\nrefresh failed: {exc}", file=sys.stderr)
+        return 1
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster"))  # as the Makefile does
     instance = open_instance()  # not DagsterInstance.get(): two first runs must not both create its storage
     started = datetime.now(UTC)
     try:
         summary = refresh(settings, instance, full=args.full)
+    except WarehouseError as exc:  # e.g. another process took the file between two runs
+        print(f"\nrefresh failed: {exc}", file=sys.stderr)
+        _log_failures(instance, started, settings)
+        return 1
     except dg.Failure as exc:  # bad data: the message lists every problem
         print(f"\nrefresh stopped; the failing step wrote nothing:\n{exc.description}", file=sys.stderr)
-        _log_failures(instance, started, settings)
-        return 1
+        return _failed(instance, started, settings)
     except dg.DagsterExecutionStepExecutionError as exc:
         print(f"\nrefresh failed: {exc.user_exception}", file=sys.stderr)
-        _log_failures(instance, started, settings)
-        return 1
+        return _failed(instance, started, settings)
     except dg.DagsterError as exc:  # e.g. a source outage that outlasted the step's RetryPolicy
         details = [info.message.strip() for info in getattr(exc, "user_code_process_error_infos", None) or []]
         print(f"\nrefresh failed: {exc}" + "".join(f"\n  {d}" for d in details), file=sys.stderr)
-        _log_failures(instance, started, settings)
-        return 1
+        return _failed(instance, started, settings)
+    except (duckdb.Error, OSError) as exc:  # raised by a step as is, e.g. a full disk
+        print(f"\nrefresh failed: {' '.join(str(exc).split())}", file=sys.stderr)
+        return _failed(instance, started, settings)
     except Exception:
         _log_failures(instance, started, settings)
         raise
     print_summary(summary, settings)
+    print(consistency_line(settings))
     return 0
+
+
+def _failed(instance: dg.DagsterInstance, started: datetime, settings: Settings) -> int:
+    """After a failed run: the run-failure log, then what the failure left in the warehouse."""
+    _log_failures(instance, started, settings)
+    print(consistency_line(settings), file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     stooq_key = dg.EnvVar("PERPETUUM_STOOQ_API_KEY") if settings.stooq_api_key else None
     sec_user_agent = dg.EnvVar("PERPETUUM_SEC_USER_AGENT") if settings.sec_user_agent else None
     return {
-        "warehouse": WarehouseResource(database=str(settings.warehouse)),
+        "warehouse": WarehouseResource(database=str(settings.warehouse), wait_seconds=settings.warehouse_wait),
         "registry": RegistryResource(),
         "report": ReportResource(folder=str(settings.report_dir)),
         "price_sources": PriceSourcesResource(

@@ -166,17 +166,19 @@ def refresh_env(home: Path, warehouse: Path, **perpetuum: str) -> dict[str, str]
     return env
 
 
-def start_refresh(env: Mapping[str, str], *, args: Iterable[str] = (), prelude: str | None = None) -> subprocess.Popen:
+def start_refresh(env: Mapping[str, str], *, args: Iterable[str] = (), prelude: str | None = None,
+                  wrap: Iterable[str] = ()) -> subprocess.Popen:
     """`python -m pipelines.refresh` as a child process (stdout and stderr captured).
 
     `prelude`: Python run in the child before the refresh module (the crash tests use it to pause
-    inside a transaction); the refresh then runs exactly as `python -m pipelines.refresh` would."""
+    inside a transaction); the refresh then runs exactly as `python -m pipelines.refresh` would.
+    `wrap`: a command prefix the refresh runs under (e.g. `unshare --mount ... sh -c '...' sh`)."""
     if prelude is None:
         command = [sys.executable, "-m", "pipelines.refresh", *args]
     else:
         run_module = "import runpy, sys; sys.argv = ['pipelines.refresh', *sys.argv[1:]]; runpy.run_module('pipelines.refresh', run_name='__main__', alter_sys=True)"
         command = [sys.executable, "-c", prelude + "\n" + run_module, *args]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([*wrap, *command], cwd=PROJECT_ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 # -- the record of cases and docs/RELIABILITY.md ----------------------------------------------------
@@ -199,6 +201,8 @@ GROUPS = {
     "test_concurrency": "Concurrency, crash safety, idempotency, secrets",
     "test_registry_cases": "Bad registry edits (the case table of tests/deals/test_registry_problems.py)",
     "test_parser_properties": "Hostile bodies for every parser (property-based: hypothesis, and one case per class)",
+    "test_warehouse_open": "A warehouse file that cannot be trusted or used (`python -m pipelines.refresh` on it)",
+    "test_consistency": "A run that fails part-way: the build ledger and the summary",
 }
 FUZZ_COUNTS = Path(__file__).with_name("fuzz_counts.json")
 
