@@ -22,6 +22,9 @@ run: setup dagster-home  ## the daily refresh on the configured price source
 test: setup dagster-home  ## the whole test suite (what CI runs)
 	.venv/bin/pytest
 
+# Dagster's notes about its own API (`dagster dev` superseded by `dg dev`, beta parameters it uses
+# itself) are for the project's developers, not for users of the UI; your PYTHONWARNINGS wins.
+ui: export PYTHONWARNINGS ?= ignore::FutureWarning:click.core,ignore::Warning:dagster._core.definitions.repository_definition.repository_data
 ui: setup dagster-home  ## the Dagster UI on 127.0.0.1:$PERPETUUM_UI_PORT
 	.venv/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PERPETUUM_UI_PORT)
 

@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -23,6 +23,7 @@ from assets.settings import PROJECT_ROOT, Settings
 from pipelines.cli.catalog import tables as catalog_tables
 from pipelines.definitions import build_definitions
 from tests.integration.conftest import table_hashes
+from tests.replay.yahoo import chart_json
 
 PERPETUUM = Path(sys.executable).with_name("perpetuum")
 COMMANDS = ("refresh", "simulate", "query", "status", "tables")
@@ -119,6 +120,31 @@ def test_before_the_first_run_the_read_commands_say_what_to_do(tmp_path):
 
 
 # -- refresh ----------------------------------------------------------------------------------------
+
+
+def test_bad_data_from_a_source_is_one_message_and_debug_shows_the_traces(tmp_path, httpserver):
+    """A source whose bars break the price schema (high below low): the step fails without retries."""
+    bars = (pl.read_parquet(PROJECT_ROOT / "data" / "snapshot" / "prices.parquet")
+            .filter((pl.col("ticker") == "NVDA") & pl.col("trade_date").is_between(date(2026, 5, 26), date(2026, 5, 29)))
+            .with_columns(high=pl.col("low") / 2))
+    httpserver.expect_request("/v8/finance/chart/NVDA").respond_with_json(chart_json("NVDA", bars))
+    env = {"PERPETUUM_PRICE_SOURCE": "yahoo", "PERPETUUM_YAHOO_BASE_URL": httpserver.url_for("/").rstrip("/"),
+           "PERPETUUM_TICKERS": "NVDA", "PERPETUUM_START_DATE": "2026-05-26", "PERPETUUM_END_DATE": "2026-05-29",
+           "PERPETUUM_WAREHOUSE": str(tmp_path / "w.duckdb"), "PERPETUUM_LOG_DIR": str(tmp_path / "logs"),
+           "PERPETUUM_REPORT_DIR": str(tmp_path / "reports"), "DAGSTER_HOME": str(tmp_path / "home")}
+    done = perpetuum(env, "refresh")
+    assert done.returncode == 1
+    assert "refresh stopped; the failing step wrote nothing:" in done.stderr and "NVDA" in done.stderr
+    assert "high >= max(open, close, low)" in done.stderr
+    printed = done.stdout + done.stderr
+    assert "Traceback" not in printed and "Stack Trace" not in printed and "Warning" not in printed
+    assert "STEP_FAILURE" in printed  # Dagster's own line for the failed step stays, as one line
+    assert "run_failures.log" in done.stderr
+
+    debug = perpetuum(env, "--debug", "refresh")
+    assert debug.returncode == 1
+    assert "Stack Trace:" in debug.stdout + debug.stderr and "Traceback (most recent call last)" in debug.stderr
+
 
 
 def test_refresh_builds_every_table_and_collapses_the_coverage_notes(env, built):
@@ -249,3 +275,30 @@ def test_tables_lists_the_tables_and_describes_one_from_the_ui_descriptions(env,
 
     unknown = perpetuum(env, "tables", "mart.reactions")
     assert unknown.returncode == 1 and "mart.deal_reactions" in unknown.stderr
+
+
+# -- docs/RECIPES.md ----------------------------------------------------------------------------------
+
+
+def recipes() -> list[tuple[str, str]]:
+    """(language, code) of every fenced block of docs/RECIPES.md."""
+    text = (PROJECT_ROOT / "docs" / "RECIPES.md").read_text()
+    return re.findall(r"^```(python|sh)\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def test_every_recipe_runs_against_the_warehouse(env, built, tmp_path):
+    blocks = recipes()
+    assert {language for language, _ in blocks} == {"python", "sh"} and len(blocks) >= 4
+    path = f"{PERPETUUM.parent}{os.pathsep}{os.environ['PATH']}"
+    for language, code in blocks:
+        command = ["bash", "-euo", "pipefail", "-c", code] if language == "sh" else [sys.executable, "-c", code]
+        done = subprocess.run(command, cwd=tmp_path, env={**os.environ, **env, "PATH": path},
+                              capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, f"{code}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        assert "Traceback" not in done.stderr
+        for out in re.findall(r"(?:--out|>) (\S+)", code):
+            assert (tmp_path / out).stat().st_size > 0, out
+    assert pl.read_csv(tmp_path / "exports" / "reactions.csv").height == rows(
+        env, (PROJECT_ROOT / "sql" / "queries" / "reactions_by_value_added.sql").read_text()).height
+    used = rows(env, "SELECT parameter, value FROM sim.scenario_inputs WHERE scenario = 'bear'")
+    assert dict(used.iter_rows())["delay_mean_months"] == 9.0 and dict(used.iter_rows())["n_paths"] == 2000

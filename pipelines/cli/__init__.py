@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import click
 
-from pipelines.cli.common import expected_failure, quiet_dependency_warnings
+from pipelines.cli.common import expected_failure, quiet
 from pipelines.cli.query import query
 from pipelines.cli.refresh import refresh
 from pipelines.cli.simulate import simulate
@@ -40,7 +40,7 @@ class Commands(click.Group):
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--debug", is_flag=True, help="Show tracebacks and the dependencies' warnings.")
+@click.option("--debug", is_flag=True, help="Show tracebacks (Dagster's too) and the dependencies' warnings.")
 def cli(debug: bool) -> None:
     """perpetuum: the circular AI deals tracker.
 
@@ -48,7 +48,7 @@ def cli(debug: bool) -> None:
     the Dagster instance in DAGSTER_HOME (default: the project's .dagster/) and show in the UI.
     """
     if not debug:
-        quiet_dependency_warnings()
+        quiet()
 
 
 for command in (refresh, simulate, query, status, tables):

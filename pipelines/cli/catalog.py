@@ -48,8 +48,8 @@ def tables(defs: dg.Definitions) -> list[Table]:
     return sorted(found, key=lambda t: t.name)
 
 
-def load() -> tuple[dg.Definitions, list[Table]]:
+def load() -> list[Table]:
+    """The tables of the Definitions built from the PERPETUUM_* settings."""
     from pipelines.cli.common import settings
 
-    defs = build_definitions(settings())
-    return defs, tables(defs)
+    return tables(build_definitions(settings()))

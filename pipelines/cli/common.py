@@ -3,6 +3,7 @@ warehouse connection. Only click and the standard library at import; the pipelin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -32,13 +33,34 @@ class UserError(click.ClickException):
         click.echo(self.message, err=True)
 
 
-def quiet_dependency_warnings() -> None:
+def quiet() -> None:
+    """Users' output without the dependencies' warnings and without the stack traces Dagster's
+    console logger prints for a failed step or run (the command prints the error itself; the full
+    trace stays in the run's event log, in the UI). `--debug` skips this."""
     import warnings
 
     import dagster as dg
 
     for name in DEPENDENCY_WARNINGS:
         warnings.filterwarnings("ignore", category=getattr(dg, name))
+    # Dagster builds its console logger per run from logging.getLoggerClass() (dagster._utils.log).
+    logging.setLoggerClass(_ConsoleWithoutTracebacks)
+
+
+class _ConsoleWithoutTracebacks(logging.Logger):
+    """A logger whose records keep their first line when Dagster's "dagster" console logs a failure."""
+
+    def __init__(self, name: str, level: int = logging.NOTSET) -> None:
+        super().__init__(name, level)
+        if name == "dagster":
+            self.addFilter(_first_line_of_errors)
+
+
+def _first_line_of_errors(record: logging.LogRecord) -> bool:
+    if record.levelno >= logging.ERROR:
+        first = record.getMessage().split("\n", 1)[0]
+        record.msg, record.args = first, ()
+    return True
 
 
 def expected_failure(command: str, exc: BaseException) -> UserError | None:

@@ -17,26 +17,26 @@ def status() -> None:
     """Rows, last built, data as of, stale or beyond coverage (and why), checks and freshness.
 
     "last built" is the latest materialization in the Dagster instance (DAGSTER_HOME); "data as of"
-    the latest date in the table's date column; the checks and freshness states are the latest
-    results Dagster stored, the same the UI shows.
+    the latest date in the table's date column (named in brackets); the checks and freshness states
+    are the latest results Dagster stored, the same the UI shows.
     """
+    from assets.warehouse import sql
+
     from pipelines.cli import catalog
     from pipelines.cli.common import dagster_instance, read_only, settings
     from pipelines.refresh import coverage_notes
 
     config = settings()
-    defs, tables = catalog.load()
-    instance = dagster_instance()
-    built = {key: event.timestamp if event else None
-             for key, event in instance.get_latest_materialization_events([t.key for t in tables]).items()}
-    rows = []
+    tables = catalog.load()
     with read_only(config) as conn:
+        instance = dagster_instance()
+        built = {key: event.timestamp if event else None
+                 for key, event in instance.get_latest_materialization_events([t.key for t in tables]).items()}
+        rows = []
         present = {f"{s}.{t}": set(c) for s, t, c in conn.execute(
             "SELECT schema_name, table_name, list(column_name) FROM duckdb_columns() GROUP BY ALL").fetchall()}
         for table in tables:
             rows.append(_row(conn, table, present.get(table.name), built))
-        from assets.warehouse import sql
-
         notes = coverage_notes(conn.sql(sql("core/prices_latest.sql")).pl(), config) if "core.prices" in present else []
     _print_rows(rows)
     click.echo(f"\nprice coverage ({','.join(config.price_sources)}, {config.start_date}..{config.end_date}):")
@@ -52,16 +52,21 @@ def _row(conn, table, columns: set[str] | None, built: dict) -> dict:
     if columns is None:
         row["notes"] = "not in the warehouse yet: `perpetuum refresh` builds it"
         return row
-    row["rows"] = f"{conn.execute(f'SELECT count(*) FROM {table.name}').fetchone()[0]:,}"
+    row["rows"] = f"{_scalar(conn, f'SELECT count(*) FROM {table.name}'):,}"
     as_of = next((c for c in AS_OF_COLUMNS if c in columns), None)
     if as_of:
-        row["data as of"] = str(conn.execute(f"SELECT max({as_of}) FROM {table.name}").fetchone()[0] or "")
+        latest = _scalar(conn, f"SELECT max({as_of}) FROM {table.name}")
+        row["data as of"] = f"{latest} ({as_of})" if latest else ""
     newer = [k.to_user_string() for k in table.upstream if when is not None and (built.get(k) or 0) > when]
     if when is None:
         row["notes"] = "never materialized in this Dagster instance"
     elif newer:
         row["notes"] = "stale: built before " + ", ".join(newer) + " changed"
     return row
+
+
+def _scalar(conn, sql: str):
+    return conn.execute(sql).fetchall()[0][0]  # fetchall: DuckDB 2 keeps a half-read result open
 
 
 def _time(timestamp: float | None) -> str:

@@ -22,7 +22,7 @@ def tables(name: str | None) -> None:
     from pipelines.cli.common import settings
 
     config = settings()
-    _, known = catalog.load()
+    known = catalog.load()
     warehouse = _warehouse_comments(config)
     if name is None:
         width = max(len(t.name) for t in known)
