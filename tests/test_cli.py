@@ -95,6 +95,18 @@ def test_make_help_lists_every_documented_target():
     assert [line.split()[1] for line in done.stdout.splitlines()] == documented
 
 
+def test_make_ui_hides_dagsters_notes_about_its_own_api(tmp_path):
+    """The PYTHONWARNINGS that `make ui` exports, on a Dagster command that warns without it."""
+    value = re.search(r"^ui: export PYTHONWARNINGS \?= (\S+)$", (PROJECT_ROOT / "Makefile").read_text(), re.MULTILINE).group(1)
+    command = [str(PERPETUUM.with_name("dagster")), "definitions", "validate", "-w", "workspace.yaml"]
+    for warnings_, shown in (("default", True), (value, False)):
+        done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONWARNINGS": warnings_, "DAGSTER_HOME": str(tmp_path)})
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert ("SupersessionWarning" in done.stderr) is shown, done.stderr[-3000:]
+        assert "BetaWarning" not in done.stderr or shown
+
+
 def test_a_bad_setting_is_one_message_and_debug_shows_the_traceback(tmp_path):
     env = {"PERPETUUM_PRICE_SOURCE": "yahooo", "PERPETUUM_WAREHOUSE": str(tmp_path / "w.duckdb"),
            "DAGSTER_HOME": str(tmp_path / "home")}
