@@ -22,7 +22,7 @@ daily_refresh = dg.define_asset_job(
 # daily ones; it follows through its eager automation condition, or `simulation_job`), but meant
 # to be launched over *all* partitions: in the UI, a backfill of every partition, which the price
 # ingest's single-run backfill policy turns into one run; from the shell,
-# `python -m pipelines.refresh --full`, which runs it over the whole range (a run for the prices,
+# `perpetuum refresh --full`, which runs it over the whole range (a run for the prices,
 # one for the tables), then the simulation. See docs/ARCHITECTURE.md, "Operations".
 full_rebuild = dg.define_asset_job(
     "full_rebuild",
@@ -30,7 +30,7 @@ full_rebuild = dg.define_asset_job(
     description=(
         "Refetch every price partition from PERPETUUM_START_DATE to today and rebuild the registry, filings "
         "and marts. Launch it as a backfill of all partitions (one run: single-run backfill policy), or run "
-        "`python -m pipelines.refresh --full`; the simulation follows through its automation condition."
+        "`perpetuum refresh --full`; the simulation follows through its automation condition."
     ),
     tags={"perpetuum/rebuild": "full"},
 )

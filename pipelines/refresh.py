@@ -1,4 +1,4 @@
-"""The daily refresh (`make run`): fetch the price partitions that are missing, then rebuild what they changed.
+"""The daily refresh (`make run`, `perpetuum refresh`): fetch the price partitions that are missing, then rebuild what they changed.
 
 A partition day is missing when it was never fetched, was fetched for another ticker universe, or
 lay beyond the coverage of another source (or of a live source, whose coverage grows daily). Runs
@@ -16,16 +16,14 @@ from what its upstream tables hold now (assets/warehouse_state.py), or which one
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
-import duckdb
 import polars as pl
 
-from assets.settings import LIVE_SOURCES, PROJECT_ROOT, Settings, SettingsError
+from assets.settings import LIVE_SOURCES, PROJECT_ROOT, Settings
 from assets.warehouse import WarehouseError, WarehouseResource, query
 from assets.warehouse_state import check_warehouse
 
@@ -130,21 +128,28 @@ def run_prices_and_downstream(
     return results
 
 
-def print_summary(summary: pl.DataFrame, settings: Settings) -> None:
-    print(f"\nwarehouse: {settings.warehouse}")
-    with pl.Config(tbl_rows=100, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
-        print(summary)
-    stale = summary.filter(pl.col("last_trade_date") < settings.end_date - timedelta(days=4))
-    for row in stale.iter_rows(named=True):
+def coverage_notes(summary: pl.DataFrame, settings: Settings) -> list[str]:
+    """Why tickers of the summary (core/prices_latest.sql) end before PERPETUUM_END_DATE, one line per
+    end date and reason: "11 tickers end on 2026-05-29 (AMD, ...): beyond the bundled snapshot ...";
+    and the tickers with no rows at all."""
+    groups: dict[tuple[date, str], list[str]] = {}
+    for row in summary.filter(pl.col("last_trade_date") < settings.end_date - timedelta(days=4)).iter_rows(named=True):
         why = (
             "beyond the bundled snapshot's coverage; set PERPETUUM_PRICE_SOURCE to a live source to fill it"
             if not any(s in LIVE_SOURCES for s in row["sources"].split(","))
             else "the source had no newer bars"
         )
-        print(f"skipped after {row['last_trade_date']} for {row['ticker']}: {why}")
+        groups.setdefault((row["last_trade_date"], why), []).append(row["ticker"])
+    notes = []
+    for (day, why), tickers in sorted(groups.items()):
+        tickers.sort()
+        who = f"{tickers[0]} ends" if len(tickers) == 1 else f"{len(tickers)} tickers end"
+        names = "" if len(tickers) == 1 else f" ({', '.join(tickers)})"
+        notes.append(f"{who} on {day}{names}: {why}")
     absent = sorted(set(settings.tickers) - set(summary["ticker"]))
     if absent:
-        print("no rows at all for: " + ", ".join(absent))
+        notes.append("no rows at all for: " + ", ".join(absent))
+    return notes
 
 
 def consistency_line(settings: Settings) -> str:
@@ -158,12 +163,12 @@ def consistency_line(settings: Settings) -> str:
     return f"warehouse {settings.warehouse}: {state.describe()}"
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m pipelines.refresh", description=__doc__.split("\n\n")[0])
-    p.add_argument("--full", action="store_true",
-                   help="refetch every price partition from PERPETUUM_START_DATE on, ignoring what is already "
-                        "loaded, and rebuild everything downstream (two full_rebuild runs)")
-    return p
+def print_summary(summary: pl.DataFrame, settings: Settings) -> None:
+    print(f"\nwarehouse: {settings.warehouse}")
+    with pl.Config(tbl_rows=100, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        print(summary)
+    for note in coverage_notes(summary, settings):
+        print(note)
 
 
 def _log_failures(instance: dg.DagsterInstance, since: datetime, settings: Settings) -> None:
@@ -176,55 +181,35 @@ def _log_failures(instance: dg.DagsterInstance, since: datetime, settings: Setti
         print(f"logged to {settings.run_failure_log}:\n  " + "\n  ".join(logged), file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
-    try:  # first of all, so that a bad file fails in seconds, before the Dagster instance is opened
-        with build_resources(settings)["warehouse"].get_connection():
-            pass
-    except WarehouseError as exc:  # the file itself: foreign, damaged, read-only or busy
-        print(f"\nrefresh failed: {exc}", file=sys.stderr)
-        return 1
+def main(full: bool = False) -> None:
+    """`make run` and `perpetuum refresh [--full]` (pipelines/cli/): the refresh, its failed runs written
+    to the run-failure log with what the failure left in the warehouse, then the summary. Failures
+    propagate; the command prints their message."""
+    settings = Settings.from_env()
+    # First of all, so that a foreign, damaged, read-only or busy file fails in seconds, before the
+    # Dagster instance is opened.
+    with build_resources(settings)["warehouse"].get_connection():
+        pass
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster"))  # as the Makefile does
     instance = open_instance()  # not DagsterInstance.get(): two first runs must not both create its storage
     started = datetime.now(UTC)
     try:
-        summary = refresh(settings, instance, full=args.full)
-    except WarehouseError as exc:  # e.g. another process took the file between two runs
-        print(f"\nrefresh failed: {exc}", file=sys.stderr)
-        _log_failures(instance, started, settings)
-        return 1
-    except dg.Failure as exc:  # bad data: the message lists every problem
-        print(f"\nrefresh stopped; the failing step wrote nothing:\n{exc.description}", file=sys.stderr)
-        return _failed(instance, started, settings)
-    except dg.DagsterExecutionStepExecutionError as exc:
-        print(f"\nrefresh failed: {exc.user_exception}", file=sys.stderr)
-        return _failed(instance, started, settings)
-    except dg.DagsterError as exc:  # e.g. a source outage that outlasted the step's RetryPolicy
-        details = [info.message.strip() for info in getattr(exc, "user_code_process_error_infos", None) or []]
-        print(f"\nrefresh failed: {exc}" + "".join(f"\n  {d}" for d in details), file=sys.stderr)
-        return _failed(instance, started, settings)
-    except (duckdb.Error, OSError) as exc:  # raised by a step as is, e.g. a full disk
-        print(f"\nrefresh failed: {' '.join(str(exc).split())}", file=sys.stderr)
-        return _failed(instance, started, settings)
+        summary = refresh(settings, instance, full=full)
     except Exception:
-        _log_failures(instance, started, settings)
+        _failed(instance, started, settings)
         raise
     print_summary(summary, settings)
     print(consistency_line(settings))
-    return 0
 
 
-def _failed(instance: dg.DagsterInstance, started: datetime, settings: Settings) -> int:
+def _failed(instance: dg.DagsterInstance, started: datetime, settings: Settings) -> None:
     """After a failed run: the run-failure log, then what the failure left in the warehouse."""
     _log_failures(instance, started, settings)
-    print(consistency_line(settings), file=sys.stderr)
-    return 1
+    if not isinstance(sys.exc_info()[1], WarehouseError):
+        print(consistency_line(settings), file=sys.stderr)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # `python -m pipelines.refresh [--full]`: the same command as `perpetuum refresh`
+    from pipelines.cli import main as perpetuum
+
+    perpetuum(["refresh", *sys.argv[1:]])

@@ -11,6 +11,7 @@ import pytest
 from dagster._core.events import DagsterEventType
 
 from assets.settings import Settings
+from pipelines import cli
 from pipelines import refresh as refresh_module
 from pipelines.definitions import build_definitions
 from pipelines.failures import append_failure, failure_line, log_failed_runs
@@ -116,7 +117,9 @@ def test_make_run_writes_its_failed_run_to_the_log(instance, tmp_path, monkeypat
         dg.materialize([broken], instance=inst)  # raises the Failure, as the refresh's runs do
 
     monkeypatch.setattr(refresh_module, "refresh", failing_refresh)
-    assert refresh_module.main([]) == 1
+    with pytest.raises(SystemExit) as exit_:  # `make run` is `perpetuum refresh`
+        cli.main(["refresh"])
+    assert exit_.value.code == 1
     log = Path(tmp_path / "logs" / "run_failures.log").read_text().splitlines()
     assert len(log) == 1 and "error=Failure: registry data/registry" in log[0]
     err = capsys.readouterr().err
@@ -149,11 +152,6 @@ def test_full_refresh_refetches_every_day_then_rebuilds_every_table(make_setting
     assert {e.dagster_event.asset_key.to_user_string() for e in materialized} >= {"core/prices", "mart/revenue_mix"}
     # Same source, same data: the rebuild rewrites nothing that differs.
     assert table_hashes(settings.warehouse) == before
-
-
-def test_refresh_cli_accepts_full(capsys):
-    assert refresh_module.parser().parse_args(["--full"]).full
-    assert not refresh_module.parser().parse_args([]).full
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ DESCRIPTIONS = {
 
 class SimulationConfig(dg.Config):
     """Launchpad / run-config knobs (ops.simulation.config); every override is recorded in
-    sim.scenario_inputs. `python -m pipelines.simulate --print-run-config` writes them as YAML."""
+    sim.scenario_inputs. `perpetuum simulate --print-run-config` prints them for the launchpad."""
 
     n_paths: int = Field(default=DEFAULT_N_PATHS, description="Number of simulated paths.")
     seed: int = Field(default=DEFAULT_SEED, description="Random seed: same inputs and seed give identical tables.")
