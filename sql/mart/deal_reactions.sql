@@ -79,8 +79,8 @@ parties AS (
     SELECT deal_id, payee AS company FROM core.deal_flows
 ),
 precision AS (  -- the one place that decides whether a date is day-precise
-    SELECT deal_id, announced_precision, announced_precision = 'day' AS date_precise
-    FROM (SELECT deal_id, CASE WHEN starts_with(terms, 'DATE APPROX:') THEN 'approximate' ELSE 'day' END AS announced_precision FROM raw.deals)
+    SELECT DISTINCT deal_id, announced_precision, announced_precision = 'day' AS date_precise
+    FROM core.deal_flows
 ),
 priced AS (
     SELECT ticker, arg_max(currency, trade_date) AS currency, min(trade_date) AS first_date, max(trade_date) AS last_date

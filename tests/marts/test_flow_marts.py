@@ -152,7 +152,7 @@ def test_amd_three_sessions_and_nvidia_value_added(db):
 
 def test_reactions_cover_every_listed_party(db):
     statuses = dict(db.execute("SELECT returns_status, count(*) FROM mart.deal_reactions GROUP BY ALL").fetchall())
-    approximate = db.execute("SELECT count(*) FROM raw.deals d JOIN mart.deal_reactions r USING (deal_id) WHERE starts_with(d.terms, 'DATE APPROX:')").fetchall()[0][0]
+    approximate = db.execute("SELECT count(*) FROM raw.deals d JOIN mart.deal_reactions r USING (deal_id) WHERE d.announced_precision <> 'day'").fetchall()[0][0]
     assert statuses["approximate_date"] == approximate > 0
     assert statuses["ok"] > 25 and set(statuses) <= {"ok", "approximate_date", "beyond_price_coverage", "not_listed_yet"}
     # every listed party of every deal has a row: one per (deal, ticker with prices)
@@ -326,7 +326,7 @@ def deal(deal_id: str, buyer: str, seller: str, deal_type: str, amount: float | 
          timing: str = "unknown", group: str | None = None, role: str | None = None,
          confidence: str = "confirmed_press_release") -> dict:
     return {
-        "deal_id": deal_id, "announced_on": date.fromisoformat(announced), "buyer": buyer, "seller": seller,
+        "deal_id": deal_id, "announced_on": date.fromisoformat(announced), "announced_precision": "day", "buyer": buyer, "seller": seller,
         "deal_type": deal_type, "amount_usd_bn": amount, "amount_basis": "exact" if amount is not None else None,
         "capacity_gw": None, "start_period": None, "end_period": None, "overlap_group": group, "overlap_role": role,
         "event_timing": timing, "terms": "test deal", "source_publisher": "test", "source_url": SOURCE,
