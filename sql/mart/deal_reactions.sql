@@ -182,7 +182,7 @@ estimation AS (
         r.deal_id,
         r.ticker,
         r.benchmark,
-        regr_count(r.r, r.m) AS n,
+        regr_count(r.r, r.m)::BIGINT AS n,
         min(r.trade_date) AS first_date,
         max(r.trade_date) AS last_date,
         regr_intercept(r.r, r.m) AS alpha,
@@ -206,10 +206,10 @@ cars AS (
         CASE WHEN count(*) = w.last_k - w.first_k + 1
              THEN any_value(e.sigma2) * (count(*) + count(*) ^ 2 / any_value(e.n) + sum(r.m - e.mean_m) ^ 2 / any_value(e.sxx)) END AS car_variance
     FROM benchmark_rows r
-    JOIN estimation e USING (deal_id, ticker, benchmark)
-    JOIN windows w ON r.k BETWEEN w.first_k AND w.last_k
     CROSS JOIN params p
-    WHERE e.n >= p.min_est
+    JOIN windows w ON r.k BETWEEN w.first_k AND w.last_k
+    -- no market model on too few sessions (car null), the market-adjusted return all the same
+    LEFT JOIN estimation e ON e.deal_id = r.deal_id AND e.ticker = r.ticker AND e.benchmark = r.benchmark AND e.n >= p.min_est
     GROUP BY r.deal_id, r.ticker, r.benchmark, w.name, w.first_k, w.last_k
 ),
 study AS (  -- one row per event: the statistics of both benchmarks side by side

@@ -6,7 +6,9 @@
 --   same_figure             two rows of metrics.csv with the same metric and period, or of
 --                           estimates.csv with the same item, subject and period, from different
 --                           sources (ranges and "more than X" lower bounds count as ranges: they
---                           disagree only if the ranges are apart).
+--                           disagree only if the ranges are apart). Revenue projections only
+--                           within one vintage (the note's 'Vintage Q1-2026'): two vintages are
+--                           two forecasts.
 --   estimate_vs_reference   an all-in cost-per-GW estimate against the reference range of
 --                           mart.cost_per_gw (e.g. 20-25 bn against 50-60 bn).
 --   overlap_group_schedule  the annual payments of two deals of one overlap group, i.e. two
@@ -49,7 +51,8 @@ figures AS (  -- every non-flagged figure of metrics.csv and estimates.csv, as a
         value AS lo,
         CASE WHEN coalesce(note ILIKE '%lower bound%', false) THEN 'Infinity'::DOUBLE ELSE value END AS hi,
         CASE WHEN reliability = 'third_party_estimate' THEN 'derived' ELSE 'reported' END AS basis,
-        source_publisher, coalesce(source_url, source_document) AS source_key, note
+        source_publisher, coalesce(source_url, source_document) AS source_key, note,
+        nullif(regexp_extract(note, 'Vintage (Q[1-4]-\d{4}|\d{4}-H[12])', 1), '') AS vintage
     FROM raw.openai_metrics
     WHERE NOT coalesce(note ILIKE 'FLAGGED:%', false)
     UNION ALL
@@ -57,7 +60,7 @@ figures AS (  -- every non-flagged figure of metrics.csv and estimates.csv, as a
         estimate_id, 'estimate ' || item || ' (' || subject || ')', item, subject, period, value, unit,
         coalesce(low, value),
         CASE WHEN coalesce(note ILIKE '%lower bound%', false) THEN 'Infinity'::DOUBLE ELSE coalesce(high, value) END,
-        'reported', source_publisher, coalesce(source_url, source_document), note
+        'reported', source_publisher, coalesce(source_url, source_document), note, NULL
     FROM raw.reference_estimates
     WHERE NOT coalesce(note ILIKE 'FLAGGED:%', false)
 ),
@@ -84,6 +87,9 @@ same_figure AS (
     JOIN figures b
       ON a.figure = b.figure AND a.period = b.period AND a.unit = b.unit
      AND a.source_key IS DISTINCT FROM b.source_key AND a.id < b.id
+     -- projections of different vintages are different forecasts, not one figure; one without a
+     -- stated vintage is compared with none
+     AND a.vintage IS NOT DISTINCT FROM b.vintage AND NOT (a.measure = 'revenue_projection' AND a.vintage IS NULL)
     CROSS JOIN params p
 ),
 cost_reference AS (

@@ -136,9 +136,8 @@ def test_share_count_in_force_on_the_event_date(db):
     nvda = row(db, "NVDA-OAI-2025-09-LOI-EQUITY", "NVDA")
     assert nvda["shares_basis"] == "sec_dei_on_or_before_event"
     assert nvda["shares_outstanding_date"] <= nvda["event_date"]
-    assert nvda["market_value_added_usd_bn"] == pytest.approx(
-        nvda["shares_outstanding_m"] * nvda["prev_close"] * nvda["return_day0"] / 1000, abs=0.05
-    )
+    # no dividend on the day: shares x (close - prev close) is shares x prev close x the return
+    assert nvda["market_value_added_usd_bn"] == pytest.approx(nvda["shares_outstanding_m"] * (nvda["close"] - nvda["prev_close"]) / 1000, abs=0.005)
     later = db.sql(
         "SELECT count(*) FROM mart.deal_reactions WHERE shares_basis = 'sec_dei_on_or_before_event' AND shares_outstanding_date > event_date"
     ).fetchall()[0][0]
