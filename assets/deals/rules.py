@@ -11,7 +11,9 @@ Rules across cells, rows and files:
 * ids are unique: deal_id, company, metric_id, estimate_id, and in deal_terms.csv the combination
   (deal_id, term_type, item, period, unit); every company name and alias points to one company.
 * buyer and seller resolve through companies.csv (name or alias, exact match) and differ.
-* amount_basis is set exactly when amount_usd_bn is.
+* amount_basis is set exactly when amount_usd_bn is. `exact` needs confidence
+  confirmed_press_release (a party stated the figure) and terms that do not call it an estimate;
+  `estimate` needs terms naming the estimator: 'ESTIMATE: <who>, ...'.
 * announced_on is written at its announced_precision (day 2025-09-22, month 2025-09, quarter
   2025-Q3: never a day the source does not give), is not after the row's source_date, and a
   day-precise date's terms do not still call it approximate ('DATE APPROX'). Only a day-precise
@@ -264,12 +266,23 @@ def parties(deals: Table, companies: Table) -> list[Problem]:
     return problems
 
 
+ESTIMATOR = re.compile(r"ESTIMATE:\s*\S.{2,}")
+
+
 def amounts(deals: Table) -> list[Problem]:
+    """Basis set exactly with an amount; `exact` only for a party's figure, `estimate` names its estimator."""
     problems = []
     for row, r in deals.rows():
         amount_given = r["amount_usd_bn"] is not None or deals.text[row]["amount_usd_bn"] is not None
+        terms = r["terms"] or ""
         if amount_given and r["amount_basis"] is None:
-            problems.append(deals.problem(row, "amount_basis", "required when amount_usd_bn is given: up to, approx or exact"))
+            problems.append(deals.problem(row, "amount_basis", "required when amount_usd_bn is given: up to, approx, exact or estimate"))
+        if r["amount_basis"] == "exact" and "ESTIMATE:" in terms:
+            problems.append(deals.problem(row, "amount_basis", "terms say the amount is an estimate ('ESTIMATE:'): use amount_basis estimate"))
+        elif r["amount_basis"] == "exact" and r["confidence"] not in (None, "confirmed_press_release"):
+            problems.append(deals.problem(row, "amount_basis", f"exact needs confidence confirmed_press_release (a party stated it); a figure from {r['confidence']} is approx or estimate"))
+        if r["amount_basis"] == "estimate" and not ESTIMATOR.search(terms):
+            problems.append(deals.problem(row, "amount_basis", "an estimate names its estimator in terms: 'ESTIMATE: <analyst or outlet>, ...'"))
         if not amount_given and r["amount_basis"] is not None:
             problems.append(deals.problem(row, "amount_basis", "must be empty when amount_usd_bn is empty (no amount, no basis)"))
     return problems

@@ -21,18 +21,20 @@ import polars as pl
 from ..settings import TICKER_PATTERN
 
 # deal_type -> kind of flow in core.deal_flows; sql/core/deal_flows.sql maps the same way (a test
-# keeps the two in step). `loan_guarantee` is allowed but unused: the NVIDIA-CoreWeave "backstop"
-# is a capacity purchase obligation (compute_purchase), see data/registry/README.md.
+# keeps the two in step). The NVIDIA-CoreWeave "backstop" is a capacity purchase obligation
+# (compute_purchase), not a loan_guarantee; see data/registry/README.md.
 FLOW_KIND = {
     "equity_investment": "equity",
     "chip_supply": "purchase_commitment",
     "cloud_contract": "purchase_commitment",
     "compute_purchase": "purchase_commitment",
+    "service_purchase": "purchase_commitment",
     "warrant": "warrant",
     "loan_guarantee": "backstop",
+    "financing": "financing",
 }
 DEAL_TYPES = list(FLOW_KIND)
-AMOUNT_BASES = ["up to", "approx", "exact"]
+AMOUNT_BASES = ["up to", "approx", "exact", "estimate"]
 ANNOUNCED_PRECISIONS = ["day", "month", "quarter"]  # written 2025-09-22, 2025-09, 2025-Q3 (registry.DATE_FORMS)
 OVERLAP_ROLES = ["counted", "overlaps", "umbrella"]
 EVENT_TIMINGS = ["before_open", "during_session", "after_close", "unknown"]
@@ -77,9 +79,9 @@ class Deals(pa.DataFrameModel):
     announced_precision: str = pa.Field(isin=ANNOUNCED_PRECISIONS, description="day, month or quarter: how precisely the sources date the announcement (written 2025-09-22, 2025-09, 2025-Q3); only day-precise dates can be placed on a trading session")
     buyer: str = pa.Field(description="Party that pays or acquires (investor, warrant holder, customer) as written; resolves through companies.csv")
     seller: str = pa.Field(description="Counterparty (investee, warrant issuer, supplier) as written; resolves through companies.csv")
-    deal_type: str = pa.Field(isin=DEAL_TYPES, description="equity_investment, chip_supply, cloud_contract, compute_purchase, warrant or loan_guarantee")
+    deal_type: str = pa.Field(isin=DEAL_TYPES, description="equity_investment, chip_supply, cloud_contract, compute_purchase, service_purchase, warrant, loan_guarantee or financing (bonds, loans, project capital)")
     amount_usd_bn: float = pa.Field(ge=0, nullable=True, description="Headline amount in USD bn; null when not disclosed")
-    amount_basis: str = pa.Field(isin=AMOUNT_BASES, nullable=True, description="up to (ceiling), approx (press figure or conflicting reports), exact (stated by a party); set exactly when an amount is")
+    amount_basis: str = pa.Field(isin=AMOUNT_BASES, nullable=True, description="up to (ceiling), approx (press figure or conflicting reports), exact (stated by a party, confidence confirmed_press_release), estimate (only an analyst or outlet estimated it; terms name the estimator after 'ESTIMATE:'); set exactly when an amount is")
     capacity_gw: float = pa.Field(gt=0, nullable=True, description="Gigawatts the deal covers; null if none stated")
     start_period: str = pa.Field(nullable=True, description="Start of the deal's term (period syntax: 2026-H2, 2027, FY2028, ...)")
     end_period: str = pa.Field(nullable=True, description="End of the deal's term (period syntax)")

@@ -272,7 +272,7 @@ deal_reactions = sql_table_asset(
         Column("market_value_added_usd_bn", "DOUBLE", "shares_outstanding_m x prev_close x return_day0 / 1000, USD bn (USD listings)"),
         Column("abnormal_value_added_spy_usd_bn", "DOUBLE", "shares_outstanding_m x prev_close x ar_day0_spy / 1000, USD bn: the part not explained by the market"),
         Column("amount_usd_bn", "DOUBLE", "Deal's headline amount, USD bn"),
-        Column("amount_basis", "VARCHAR", "up to, approx or exact"),
+        Column("amount_basis", "VARCHAR", "up to, approx, exact or estimate (an analyst's or outlet's figure)"),
         Column("value_added_per_usd_announced", "DOUBLE", "market_value_added_usd_bn / amount_usd_bn"),
         Column("event_deal_ids", "VARCHAR[]", "Every deal of this ticker on the same event_date: they share one reaction, never add them"),
         SOURCE_URLS,

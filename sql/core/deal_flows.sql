@@ -4,16 +4,21 @@
 -- kind, from deal_type (assets/deals/schemas.py FLOW_KIND holds the same mapping for the
 -- registry's rules; a test keeps the two in step):
 --   equity_investment                             -> equity
---   chip_supply, cloud_contract, compute_purchase -> purchase_commitment
+--   chip_supply, cloud_contract, compute_purchase,
+--   service_purchase                              -> purchase_commitment
 --   warrant                                       -> warrant
---   loan_guarantee                                -> backstop  (allowed but unused: the
---       NVIDIA-CoreWeave "backstop" is an obligation to buy unsold capacity, a compute_purchase)
+--   loan_guarantee                                -> backstop  (Meta's residual value guarantee to
+--       the Hyperion vehicle; the NVIDIA-CoreWeave "backstop" is an obligation to buy unsold
+--       capacity, a compute_purchase)
+--   financing                                     -> financing (bonds, loans, project capital)
 --
 -- Direction: the money or value goes from payer to payee.
 --   equity               the investor (buyer) pays the investee (seller)
 --   purchase_commitment  the customer (buyer) pays the supplier (seller)
 --   warrant              the issuer (seller) gives the holder (buyer) the value of its shares
 --   backstop             the guarantor (seller) stands behind the beneficiary (buyer)
+--   financing            the lender, bond buyer or project sponsor (buyer) funds the borrower,
+--                        issuer or project vehicle (seller)
 --
 -- amount_usd_bn is null when undisclosed. counts_in_totals is false for a row whose money is in
 -- another row of its overlap group (overlap_role 'overlaps') and for umbrella programmes
@@ -34,8 +39,10 @@ deals AS (
             WHEN 'chip_supply'       THEN 'purchase_commitment'
             WHEN 'cloud_contract'    THEN 'purchase_commitment'
             WHEN 'compute_purchase'  THEN 'purchase_commitment'
+            WHEN 'service_purchase'  THEN 'purchase_commitment'
             WHEN 'warrant'           THEN 'warrant'
             WHEN 'loan_guarantee'    THEN 'backstop'
+            WHEN 'financing'         THEN 'financing'
         END AS kind
     FROM raw.deals
 )

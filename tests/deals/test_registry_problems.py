@@ -37,7 +37,7 @@ def thousands_separator(f: Path) -> str:
 
 def unknown_deal_type(f: Path) -> str:
     line = edit(f, "deals.csv", "AMD-OAI-2025-10-SUPPLY", deal_type="gpu_supply")
-    allowed = "equity_investment, chip_supply, cloud_contract, compute_purchase, warrant, loan_guarantee"
+    allowed = "equity_investment, chip_supply, cloud_contract, compute_purchase, service_purchase, warrant, loan_guarantee, financing"
     return f"deals.csv:{line}: deal_type: 'gpu_supply' — must be one of: {allowed}"
 
 
@@ -154,17 +154,35 @@ def deal_without_source(f: Path) -> str:
 
 def amount_without_basis(f: Path) -> str:
     line = edit(f, "deals.csv", "NVDA-INTC-2025-09", amount_basis="")
-    return f"deals.csv:{line}: amount_basis: (empty) — required when amount_usd_bn is given: up to, approx or exact"
+    return f"deals.csv:{line}: amount_basis: (empty) — required when amount_usd_bn is given: up to, approx, exact or estimate"
 
 
 def basis_without_amount(f: Path) -> str:
-    line = edit(f, "deals.csv", "AMD-OAI-2025-10-SUPPLY", amount_basis="approx")
+    line = edit(f, "deals.csv", "AVGO-OAI-2025-10", amount_basis="approx")
     return f"deals.csv:{line}: amount_basis: 'approx' — must be empty when amount_usd_bn is empty (no amount, no basis)"
+
+
+def exact_for_an_estimate(f: Path) -> str:
+    header, rows = read_rows(f, "deals.csv")
+    terms = next(r for r in rows if r[0] == "NVDA-INTC-2025-09")[header.index("terms")]
+    line = edit(f, "deals.csv", "NVDA-INTC-2025-09", terms=f"ESTIMATE: an analyst's figure. {terms}")
+    return f"deals.csv:{line}: amount_basis: 'exact' — terms say the amount is an estimate ('ESTIMATE:'): use amount_basis estimate"
+
+
+def exact_from_the_press(f: Path) -> str:
+    line = edit(f, "deals.csv", "CRWV-OAI-2025-09", amount_basis="exact")
+    rule = "exact needs confidence confirmed_press_release (a party stated it); a figure from reported_by_press is approx or estimate"
+    return f"deals.csv:{line}: amount_basis: 'exact' — {rule}"
+
+
+def estimate_without_its_estimator(f: Path) -> str:
+    line = edit(f, "deals.csv", "CRWV-OAI-2025-05", amount_basis="estimate")
+    return f"deals.csv:{line}: amount_basis: 'estimate' — an estimate names its estimator in terms: 'ESTIMATE: <analyst or outlet>, ...'"
 
 
 def unknown_basis(f: Path) -> str:
     line = edit(f, "deals.csv", "CRWV-OAI-2025-05", amount_basis="about")
-    return f"deals.csv:{line}: amount_basis: 'about' — must be one of: up to, approx, exact"
+    return f"deals.csv:{line}: amount_basis: 'about' — must be one of: up to, approx, exact, estimate"
 
 
 def capacity_zero(f: Path) -> str:
@@ -395,7 +413,7 @@ CASES: list[Callable[[Path], str]] = [
     unknown_precision, announced_after_its_source, day_precise_but_called_approximate,
     month_precise_but_timed, source_date_in_future, date_not_iso, date_impossible, source_date_missing, source_url_not_http,
     source_url_ftp, no_source_at_all, deal_without_source, amount_without_basis, basis_without_amount,
-    unknown_basis, capacity_zero, capacity_negative, money_per_gw_without_gw, overlap_group_typo,
+    exact_for_an_estimate, exact_from_the_press, estimate_without_its_estimator, unknown_basis, capacity_zero, capacity_negative, money_per_gw_without_gw, overlap_group_typo,
     overlap_group_two_counted, overlap_group_none_counted, overlap_group_mixes_kinds,
     overlap_role_without_group, overlap_group_without_role, umbrella_group_with_a_bilateral_row,
     counted_row_without_amount, bad_overlap_role, term_of_unknown_deal, assumption_without_reason,
