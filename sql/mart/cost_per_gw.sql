@@ -1,9 +1,12 @@
 -- mart.cost_per_gw: what a gigawatt of AI data centre costs, and who pays for it. One row per
 --   'estimate'   an estimate of the all-in cost per GW (estimates.csv cost_per_gw*, metrics.csv
 --                cost_per_gw), flagged ones included but never used;
---   'deal'       a purchase commitment of core.deal_flows with both an amount and a capacity, by
---                cost_kind (equity and warrants never enter cost per GW: they buy a stake, not a GW):
---                  capex   chips and systems (deal_type chip_supply): what building the GW costs,
+--   'deal'       a deal of core.deal_flows with both an amount and a capacity that buys or builds
+--                compute, by cost_kind (equity, warrants, guarantees and purchases of OpenAI's
+--                services never enter cost per GW: they buy a stake or a service, not a GW):
+--                  capex   chips and systems (deal_type chip_supply) and the financing of sites
+--                          (financing: project capital, bonds for a campus of stated GW): what
+--                          building the GW costs,
 --                          capex_usd_bn_per_gw = usd_bn_per_gw = amount_usd_bn / capacity_gw;
 --                  rental  cloud contracts and compute bought as a service (cloud_contract,
 --                          compute_purchase): rental_usd_bn_per_gw_term = amount / GW over the
@@ -96,7 +99,7 @@ estimate_rows AS (
 deal_kinds AS (
     SELECT
         f.*,
-        CASE d.deal_type WHEN 'chip_supply' THEN 'capex' ELSE 'rental' END AS cost_kind,
+        CASE WHEN d.deal_type IN ('chip_supply', 'financing') THEN 'capex' ELSE 'rental' END AS cost_kind,
         coalesce(
             (SELECT count(DISTINCT period_year(t.period)) FROM raw.deal_terms t
              WHERE t.deal_id = f.deal_id AND t.term_type = 'payment_schedule' AND t.unit = 'USD bn' HAVING count(*) > 0),
@@ -104,7 +107,8 @@ deal_kinds AS (
         )::DOUBLE AS term_years
     FROM core.deal_flows f
     JOIN raw.deals d USING (deal_id)
-    WHERE f.kind = 'purchase_commitment' AND f.amount_usd_bn IS NOT NULL AND f.capacity_gw > 0
+    WHERE d.deal_type IN ('chip_supply', 'financing', 'cloud_contract', 'compute_purchase')
+      AND f.amount_usd_bn IS NOT NULL AND f.capacity_gw > 0
 ),
 deal_rows AS (
     SELECT
