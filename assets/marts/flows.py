@@ -98,7 +98,7 @@ vendor_financing = sql_table_asset(
         Column("per_gw_investment_received_usd_bn", "DOUBLE", "deal_terms per_gw_investment x GW delivered (deal_terms delivered_gw; none recorded: 0), USD bn"),
         Column("warrant_vested_usd_bn", "DOUBLE", "Intrinsic value of the warrant tranches vested on the latest data (mart.warrant_tranches), USD bn; AMD -> OpenAI 0 until the first GW is delivered"),
         Column("warrant_unvested_intrinsic_usd_bn", "DOUBLE", "Intrinsic value of the tranches not vested, as if vested at warrant_value_date's close, USD bn (not in the ratio)"),
-        Column("warrant_expected_value_usd_bn", "DOUBLE", "The simulation's discounted expected warrant value (sim.outcomes 'warrant_value_discounted_expected', scenario base, previous simulation run); null until the simulation writes it (not in the ratio)"),
+        Column("warrant_expected_value_usd_bn", "DOUBLE", "The simulation's discounted expected warrant value (sim.outcomes 'warrant_value_pv_expected', scenario base, previous simulation run); null until the simulation writes it (not in the ratio)"),
         Column("warrant_value_date", "DATE", "Close date the warrants are valued at"),
         Column("backstop_usd_bn", "DOUBLE", "Backstops from the supplier for the customer, USD bn (shown; not money paid in, not in the ratio)"),
         Column("financing_usd_bn", "DOUBLE", "equity + per-GW investment received + warrant value vested (known values), USD bn: the ratio's numerator"),

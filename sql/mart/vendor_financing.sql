@@ -17,7 +17,7 @@
 --   (the simulation: both sides summed over the simulated months).
 -- Unvested warrant value is shown apart, never in the ratio: warrant_unvested_intrinsic_usd_bn (as if
 -- vested at today's close) and warrant_expected_value_usd_bn, the simulation's discounted expected
--- value (join point: sim.outcomes, outcome 'warrant_value_discounted_expected', scenario 'base',
+-- value (join point: sim.outcomes, outcome 'warrant_value_pv_expected', scenario 'base',
 -- written by the simulation after this mart, so the previous simulation run's value; null until
 -- the simulation writes it). Backstops are shown (backstop_usd_bn) but are not money paid in.
 --
@@ -64,7 +64,7 @@ per_gw AS (  -- a supplier's investment per GW deployed, times the GW delivered 
 sim_warrant_value AS (  -- join point with the simulation (see the header)
     SELECT value AS expected_usd_bn
     FROM sim.outcomes
-    WHERE scenario = 'base' AND outcome = 'warrant_value_discounted_expected'
+    WHERE scenario = 'base' AND outcome = 'warrant_value_pv_expected'
     QUALIFY row_number() OVER (ORDER BY month DESC NULLS LAST) = 1
 ),
 flows AS (  -- every flow of a supplier-customer pair, oriented as (supplier, customer)
