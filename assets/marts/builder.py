@@ -22,6 +22,14 @@ class SchemaDrift(RuntimeError):
     """The SQL produced other columns than the asset declares."""
 
 
+class MartParams(dg.Config):
+    """Run config of a mart whose SQL takes `$name` parameters (one field per parameter)."""
+
+    def problems(self) -> list[str]:
+        """Why these values cannot be used (empty: fine); each names the field(s)."""
+        return []
+
+
 def sql_table_asset(
     schema: str,
     table: str,
@@ -32,6 +40,7 @@ def sql_table_asset(
     order_by: str | None = None,
     prelude: Sequence[str] = (),
     chart: ChartFn | None = None,
+    config: type[MartParams] | None = None,
 ) -> dg.AssetsDefinition:
     """An asset that runs sql/<schema>/<table>.sql (CREATE OR REPLACE TABLE <schema>.<table> ...)
     in one transaction, checks the columns it produced against `columns`, and reports the row
@@ -41,12 +50,16 @@ def sql_table_asset(
     connection, for TEMP macros the table's SQL uses; they count in the code version.
 
     `chart`: a function (connection) -> PNG bytes (see assets/report/warehouse_charts.py), drawn
-    after the commit and shown in the UI as the materialization's `chart` metadata."""
+    after the commit and shown in the UI as the materialization's `chart` metadata.
+
+    `config`: a MartParams class whose fields are the SQL's `$name` parameters (run config
+    ops.<schema>__<table>.config, defaults in the class); its `problems()` are refused before any SQL
+    runs, so the warehouse keeps its last good table."""
     declared = [c.name for c in columns]
     code = "".join(sql(name) for name in (*prelude, f"{schema}/{table}.sql"))
     table_schema = dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in columns])
 
-    @dg.asset(
+    decorate = dg.asset(
         key=[schema, table],  # the op name follows from the key (mart__<table>); name= is refused with key=
         description=description,
         # AssetKey is itself a tuple: test it first, or AssetKey(AssetKey(...)) fails.
@@ -57,12 +70,16 @@ def sql_table_asset(
         metadata={"dagster/column_schema": table_schema, "dagster/table_name": f"{schema}.{table}"},
         code_version=hashlib.sha256(code.encode()).hexdigest()[:12],
     )
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+
+    def build(warehouse: WarehouseResource, params: MartParams | None) -> dg.MaterializeResult:
+        values = params.model_dump() if params else {}
+        if params and (problems := params.problems()):
+            raise dg.Failure(f"{schema}.{table}: run config refused, nothing written:\n" + "\n".join(problems), allow_retries=False)
         with warehouse.get_connection() as conn:
             with transaction(conn):
                 for name in prelude:
                     run(conn, name)
-                run(conn, f"{schema}/{table}.sql")
+                run(conn, f"{schema}/{table}.sql", values)
                 built = conn.table(f"{schema}.{table}")
                 if built.columns != declared:
                     raise SchemaDrift(f"{schema}.{table}: SQL produced columns {built.columns}, the asset declares {declared}")
@@ -70,6 +87,14 @@ def sql_table_asset(
             charts = chart_metadata(chart, conn, f"{schema}.{table}") if chart else {}
         return dg.MaterializeResult(metadata={"dagster/row_count": frame.height, "preview": markdown_table(frame), **charts})
 
+    if config is None:
+        @decorate
+        def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+            return build(warehouse, None)
+    else:
+        @decorate
+        def _asset(config: config, warehouse: WarehouseResource) -> dg.MaterializeResult:  # type: ignore[valid-type]
+            return build(warehouse, config)
     return _asset
 
 

@@ -114,8 +114,10 @@ cost_per_gw = sql_table_asset(
     description=(
         "What a gigawatt of AI data centre costs and who pays for it. One row per (row_kind) "
         "'estimate': an all-in cost-per-GW estimate (flagged ones, like the seed article's "
-        "mistranslated 5-6 bn, listed with flagged = true and never used); 'deal': a deal with an "
-        "amount and a capacity, usd_bn_per_gw = amount / GW (Oracle 300 bn / 4.5 GW = 66.7); "
+        "mistranslated 5-6 bn, listed with flagged = true and never used); 'deal': a purchase commitment "
+        "with an amount and a capacity, by cost_kind: capex (chips and systems: amount / GW) or rental "
+        "(cloud contracts: per GW over the term and per GW per year, e.g. Oracle 300 bn / 4.5 GW / 5 "
+        "years = 13.33 bn per GW per year); equity never enters cost per GW; "
         "'component': a part of one GW's cost — a supplier's hardware (NVIDIA ~35 bn), the supplier's "
         "own investment that comes back to the buyer (NVIDIA's 10 bn per GW) and what the supplier "
         "keeps net of it. Each row is set against the reference all-in cost per GW (low / mid / high, "
@@ -129,7 +131,12 @@ cost_per_gw = sql_table_asset(
         Column("payee", "VARCHAR", "Who is paid: the deal's payee, the supplier (hardware), or the buyer receiving the investment"),
         Column("amount_usd_bn", "DOUBLE", "Deal amount, USD bn (deal rows)"),
         Column("capacity_gw", "DOUBLE", "Deal capacity, GW (deal rows)"),
-        Column("usd_bn_per_gw", "DOUBLE", "USD bn per GW: the estimate, amount / capacity, or the component"),
+        Column("cost_kind", "VARCHAR", "capex (building a GW: estimates, chips and systems, components) or rental (cloud contracts, compute bought as a service); null for the supplier's investment returned"),
+        Column("usd_bn_per_gw", "DOUBLE", "USD bn per GW of capex: the estimate, a chip/system deal's amount / capacity, or the component; null for rentals"),
+        Column("capex_usd_bn_per_gw", "DOUBLE", "Deal rows of kind capex: amount / capacity, USD bn per GW"),
+        Column("rental_usd_bn_per_gw_term", "DOUBLE", "Deal rows of kind rental: amount / capacity over the whole term, USD bn per GW"),
+        Column("rental_usd_bn_per_gw_year", "DOUBLE", "Rental per GW per year: rental_usd_bn_per_gw_term / rental_term_years (null when the term is unknown)"),
+        Column("rental_term_years", "DOUBLE", "Years of the rental: years with payment terms in deal_terms, else start_period..end_period / 12"),
         Column("low_usd_bn_per_gw", "DOUBLE", "Low end of the estimate's range, where stated"),
         Column("high_usd_bn_per_gw", "DOUBLE", "High end of the estimate's range, where stated"),
         Column("ref_low_usd_bn_per_gw", "DOUBLE", "Reference all-in cost per GW, low end: the range stated by the most estimates"),
@@ -147,8 +154,9 @@ cost_per_gw = sql_table_asset(
         SOURCE_IDS,
         SOURCES,
     ],
-    deps=[RAW_ESTIMATES, RAW_METRICS, RAW_DEAL_TERMS, CORE_COMPANIES, CORE_DEAL_FLOWS],
+    deps=[RAW_ESTIMATES, RAW_METRICS, RAW_DEAL_TERMS, RAW_DEALS, CORE_COMPANIES, CORE_DEAL_FLOWS],
     order_by="row_kind, item, deal_id",
+    prelude=PERIODS,
     chart=warehouse_charts.cost_per_gw,
 )
 
@@ -160,8 +168,9 @@ commitment_schedule = sql_table_asset(
         "commitments) spread by the registry's payment terms (e.g. Oracle's ~300 bn split evenly into "
         "60 bn a year for 2027-2031, derived), with the rules used, the deals counted and, apart, the "
         "money of overlapping deals that is never counted (Oracle's stated ~30 bn a year). Next to it, "
-        "for the year: all counted commitments, OpenAI's reported revenue and stated revenue target, "
-        "and coverage_ratio = revenue / commitments. Commitments without an amount or a period have "
+        "for the year: all counted commitments (and the commitments without an amount that are active "
+        "in it), OpenAI's reported revenue, its own projection (labelled) and stated target, and the "
+        "coverage ratios revenue / commitments and projection / commitments. Commitments without an amount or a period have "
         "calendar_year NULL. Built by sql/mart/commitment_schedule.sql."
     ),
     columns=[
@@ -175,10 +184,15 @@ commitment_schedule = sql_table_asset(
         Column("overlapping_usd_bn", "DOUBLE", "Money of deals that overlap a counted deal (same overlap group), USD bn: shown, not counted"),
         Column("overlapping_deal_ids", "VARCHAR[]", "Those overlapping deals"),
         Column("year_committed_usd_bn", "DOUBLE", "All counted commitments of the year, every counterparty, USD bn (repeated on each row of the year)"),
+        Column("year_unscheduled_deal_ids", "VARCHAR[]", "OpenAI's counted commitments active in the year (by period, else announcement) with no amount or no spreadable period: not in year_committed_usd_bn"),
         Column("revenue_usd_bn", "DOUBLE", "OpenAI's reported revenue for the year, USD bn (most recently published figure; repeated per row)"),
+        Column("revenue_projection_usd_bn", "DOUBLE", "OpenAI's own projection of the year's revenue (metric revenue_projection, latest vintage), USD bn: a projection, not revenue"),
+        Column("revenue_projection_label", "VARCHAR", "'projection (<publisher>, published <date>)': which vintage the projection is"),
         Column("revenue_target_usd_bn", "DOUBLE", "OpenAI's stated revenue target for the year, USD bn (repeated per row)"),
         Column("coverage_ratio", "DOUBLE", "revenue_usd_bn / year_committed_usd_bn, where both are known"),
+        Column("projected_coverage_ratio", "DOUBLE", "revenue_projection_usd_bn / year_committed_usd_bn, where both are known"),
         Column("target_coverage_ratio", "DOUBLE", "revenue_target_usd_bn / year_committed_usd_bn, where both are known"),
+        Column("coverage_is_upper_bound", "BOOLEAN", "year_unscheduled_deal_ids is not empty: the year's commitments are incomplete, so every coverage ratio is an upper bound"),
         SOURCE_IDS,
         SOURCES,
     ],
@@ -197,12 +211,15 @@ source_discrepancies = sql_table_asset(
         "values with their periods, bases and sources, the values on a common basis (per year, per "
         "month), the gap and the relative gap. E.g. Oracle's stated ~30 bn a year against the derived "
         "~60 bn a year; the app tracker's mix implying ~0.71 bn of revenue for 2025-Q1 against 4.3 bn "
-        "reported for 2025-H1; a 20-25 bn cost-per-GW estimate against the 50-60 bn reference. "
-        "Flagged figures never take part. Built by sql/mart/source_discrepancies.sql."
+        "reported for 2025-H1 read as a quarterly figure, beside the monthly reading that reconciles; a "
+        "20-25 bn cost-per-GW estimate against the 50-60 bn reference; the seed article's 43 % in four "
+        "trading days against the prices (+41.43 % over four sessions, +43.05 % over three); flagged "
+        "figures (the mistranslated 5-6 bn per GW) listed against the reference they garble, never used "
+        "elsewhere. Built by sql/mart/source_discrepancies.sql."
     ),
     columns=[
         Column("discrepancy_id", "VARCHAR", "comparison:a:b, stable across runs"),
-        Column("comparison", "VARCHAR", "same_figure, estimate_vs_reference, overlap_group_schedule, implied_vs_reported or press_vs_prices"),
+        Column("comparison", "VARCHAR", "same_figure, estimate_vs_reference, overlap_group_schedule, implied_vs_reported, press_vs_prices or flagged_vs_reference"),
         Column("figure", "VARCHAR", "What both figures measure"),
         Column("unit", "VARCHAR", "Unit of a_value and b_value"),
         Column("a_value", "DOUBLE", "First figure, as stated or derived"),
@@ -218,10 +235,14 @@ source_discrepancies = sql_table_asset(
         Column("b_source_ids", "VARCHAR[]", "Registry ids (or core.prices rows) behind it"),
         Column("b_sources", "VARCHAR[]", "Its source pages, named documents or tables"),
         Column("comparable_basis", "VARCHAR", "How the two are made comparable: as stated, per year, per month of each period"),
+        Column("reading", "VARCHAR", "Which reading of a: as stated; the app tracker's figure for its whole period or read as monthly (both listed side by side); the press move's session count"),
         Column("a_comparable", "DOUBLE", "a on the comparable basis"),
         Column("b_comparable", "DOUBLE", "b on the comparable basis"),
         Column("gap", "DOUBLE", "b_comparable - a_comparable, in the comparable unit"),
         Column("relative_gap_ratio", "DOUBLE", "|gap| / max(|a_comparable|, |b_comparable|)"),
+        Column("beyond_tolerance", "BOOLEAN", "This row's gap exceeds the tolerance (false for the other reading of a pair listed side by side)"),
+        Column("b_sessions", "BIGINT", "press_vs_prices: sessions the computed move spans"),
+        Column("b_value_one_session_less", "DOUBLE", "press_vs_prices: the move computed over one session fewer (the seed article's four trading days: +41.43 % over 4, +43.05 % over 3)"),
         Column("tolerance", "DOUBLE", "The tolerance the pair exceeds (a modelling choice, see the SQL)"),
         Column("tolerance_basis", "VARCHAR", "relative (of the larger range end) or absolute (return points)"),
         Column("note", "VARCHAR", "The registry's notes on both figures, or how the comparison was made"),

@@ -254,14 +254,18 @@ def _reactions(data: ReportData) -> str:
     rows = table(data.reactions, [
         Col("ticker", "ticker"), Col("company", "company"), Col("event_date", "session 0"), Col("deals", "deal(s)"),
         Col("return_day0", "day-0 return", pct(True), True),
-        Col("abnormal_return_day0_spy", "vs SPY", pct(True), True),
+        Col("ar_day0_spy", "abnormal vs SPY (market model)", pct(True), True),
+        Col("t_day0_spy", "t", num(2), True),
+        Col("confounded", "confounded", yes_no(True)),
         Col("return_cum_0_2", "sessions 0..2", pct(True), True),
         Col("return_cum_0_4", "sessions 0..4", pct(True), True),
         Col("market_value_added_usd_bn", "market value added (USD bn)", num(1), True),
     ], empty="no reactions with prices yet")
-    return _section("reactions", "<h3>The strongest reactions (largest day-0 move against SPY)</h3>" + rows
-                    + '<p class="small">Close-to-close returns of the first session on or after the announcement (after '
-                      "after-close news: the next one); deals announced together share one reaction and are never added up. "
+    return _section("reactions", "<h3>The strongest reactions (largest market-model abnormal return against SPY)</h3>" + rows
+                    + '<p class="small">Close-to-close returns of the first session on or after the announcement on the listing\'s '
+                      "own exchange (after-close news: the next one); abnormal returns from an OLS market model estimated over "
+                      "sessions -250..-30; confounded: an earnings filing or another deal of the party within sessions -1..+2; "
+                      "approximate dates never ranked; deals announced together share one reaction and are never added up. "
                       "Source: <code>mart.deal_reactions</code>.</p>"
                     + figure(data.charts.get("prices"), CHARTS["prices"],
                              "Adjusted closes of every listed deal party, indexed to 100 at the first close of the window; a "
@@ -294,8 +298,10 @@ def _commitments(data: ReportData) -> str:
         Col("undisclosed", "amount undisclosed"),
         Col("overlap_not_counted_usd_bn", "overlapping, not counted", num(1), True),
         Col("revenue_usd_bn", "reported revenue", num(2), True),
+        Col("revenue_projection_usd_bn", "OpenAI projection", num(1), True),
         Col("revenue_target_usd_bn", "revenue target", num(1), True),
         Col("coverage_ratio", "revenue / commitments", num(2), True),
+        Col("projected_coverage_ratio", "projection / commitments", num(2), True),
         Col("target_coverage_ratio", "target / commitments", num(2), True),
     ], empty="no commitments")
     return _section("commitments", figure(data.charts.get("commitments"), CHARTS["commitments"],

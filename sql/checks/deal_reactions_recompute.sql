@@ -2,11 +2,12 @@
 -- independent route. The mart walks a session calendar; here each ticker's own series is used:
 -- return_day0 is core.prices.simple_return on event_date (window lag in sql/core/prices.sql), the
 -- cumulative returns compound (1 + simple_return) over the ticker's next 3 / 5 bars from
--- event_date, and the abnormal returns subtract SPY's / QQQ's simple_return on event_date. Rows
--- whose mart value is null are skipped; a difference above 1e-9 fails.
+-- event_date, and the market-adjusted returns subtract SPY's / QQQ's simple_return on event_date.
+-- The mart rounds to 4 decimals, so a difference above 0.00005 (plus float noise) fails; rows
+-- whose mart value is null are skipped. Rows without returns (approximate dates) must have none.
 WITH rows AS (
     SELECT deal_id, ticker, event_date, return_day0, return_cum_0_2, return_cum_0_4,
-           abnormal_return_day0_spy, abnormal_return_day0_qqq
+           market_adjusted_day0_spy, market_adjusted_day0_qqq
     FROM mart.deal_reactions
     WHERE return_day0 IS NOT NULL
 ),
@@ -32,8 +33,12 @@ CROSS JOIN LATERAL (VALUES
     ('return_day0', return_day0, day0),
     ('return_cum_0_2', return_cum_0_2, cum_0_2),
     ('return_cum_0_4', return_cum_0_4, cum_0_4),
-    ('abnormal_return_day0_spy', abnormal_return_day0_spy, day0 - spy),
-    ('abnormal_return_day0_qqq', abnormal_return_day0_qqq, day0 - qqq)
+    ('market_adjusted_day0_spy', market_adjusted_day0_spy, day0 - spy),
+    ('market_adjusted_day0_qqq', market_adjusted_day0_qqq, day0 - qqq)
 ) AS m(measure, mart_value, recomputed)
-WHERE mart_value IS NOT NULL AND (recomputed IS NULL OR abs(mart_value - recomputed) > 1e-9)
+WHERE mart_value IS NOT NULL AND (recomputed IS NULL OR abs(mart_value - recomputed) > 0.00005 + 1e-12)
+UNION ALL
+SELECT deal_id, ticker, announced_on, 'returns on a row without a day-precise session', return_day0, NULL
+FROM mart.deal_reactions
+WHERE returns_status <> 'ok' AND (return_day0 IS NOT NULL OR ar_day0_spy IS NOT NULL OR event_date IS NOT NULL)
 ORDER BY deal_id, ticker, measure;

@@ -16,10 +16,19 @@
 -- or an umbrella programme) are never counted: their money is shown apart in overlapping_usd_bn,
 -- so both figures stay visible (Oracle's stated ~30 bn a year against the derived 60 bn).
 --
--- Revenue and targets are per year (repeated on every counterparty row of that year): the
--- metric revenue / revenue_target for the calendar year; where several sources give one, the most
--- recently published is used and the others stay listed in source_ids.
--- coverage_ratio = revenue / all counted commitments of that year (every counterparty).
+-- Revenue per year (repeated on every counterparty row of that year), for EVERY year of the
+-- schedule: reported revenue (metric revenue) where it exists, and OpenAI's own projection
+-- (metric revenue_projection, labelled as a projection) of the latest vintage beside it (the
+-- vintage as the note writes it, 'Vintage Q1-2026'; a projection without one ranks below any
+-- with one; then the most recently published); the stated target (revenue_target). Where several
+-- sources give one figure, the most recently published is used and the others stay listed in
+-- source_ids. coverage_ratio = reported revenue / all counted commitments of that year (every
+-- counterparty); projected_coverage_ratio = projected revenue / the same commitments.
+-- A year's commitments are only those with an amount and a period: OpenAI's commitments whose
+-- period covers the year but have no amount or cannot be spread (AMD, Broadcom, NVIDIA systems)
+-- are listed in year_unscheduled_deal_ids, and the coverage ratios are then upper bounds
+-- (coverage_is_upper_bound): 2025's ratio compares a year of revenue with the one contract that
+-- has an amount for 2025.
 CREATE OR REPLACE TABLE mart.commitment_schedule AS
 WITH subject(company) AS (VALUES ('OpenAI')),  -- whose commitments this mart schedules
 commitments AS (
@@ -96,16 +105,32 @@ by_counterparty AS (
     FROM deal_years
     GROUP BY calendar_year, counterparty
 ),
-yearly_figures AS (  -- revenue and targets for a calendar year, most recently published first
+figures AS (  -- revenue, targets and projections for a calendar year, with a projection's vintage
+    SELECT
+        *,
+        -- a projection's vintage, as the research notes write it ('Vintage Q1-2026', 'Vintage 2024-H2');
+        -- its first day ranks the vintages, null (vintage not stated) ranks last
+        nullif(regexp_extract(note, 'Vintage (Q[1-4]-\d{4}|\d{4}-H[12])', 1), '') AS vintage,
+        CASE
+            WHEN regexp_matches(note, 'Vintage Q[1-4]-\d{4}') THEN period_start(
+                regexp_extract(note, 'Vintage Q[1-4]-(\d{4})', 1) || '-Q' || regexp_extract(note, 'Vintage Q([1-4])-\d{4}', 1))
+            WHEN regexp_matches(note, 'Vintage \d{4}-H[12]') THEN period_start(regexp_extract(note, 'Vintage (\d{4}-H[12])', 1))
+        END AS vintage_start
+    FROM raw.openai_metrics
+    WHERE metric IN ('revenue', 'revenue_target', 'revenue_projection') AND unit = 'USD bn' AND regexp_full_match(period, '\d{4}')
+      AND NOT coalesce(note ILIKE 'FLAGGED:%', false)
+),
+yearly_figures AS (  -- per metric and year: the latest vintage (projections), then the most recently published
     SELECT
         metric,
         try_cast(period AS INTEGER) AS calendar_year,
-        arg_max(value, (source_date, metric_id)) AS value,
+        arg_max(value, (coalesce(vintage_start, DATE '0001-01-01'), source_date, metric_id)) AS value,
+        arg_max(source_publisher, (coalesce(vintage_start, DATE '0001-01-01'), source_date, metric_id)) AS publisher,
+        arg_max(source_date, (coalesce(vintage_start, DATE '0001-01-01'), source_date, metric_id)) AS published,
+        arg_max(vintage, (coalesce(vintage_start, DATE '0001-01-01'), source_date, metric_id)) AS vintage,
         list(metric_id ORDER BY metric_id) AS metric_ids,
         list(DISTINCT coalesce(source_url, source_document) ORDER BY coalesce(source_url, source_document)) AS sources
-    FROM raw.openai_metrics
-    WHERE metric IN ('revenue', 'revenue_target') AND unit = 'USD bn' AND regexp_full_match(period, '\d{4}')
-      AND NOT coalesce(note ILIKE 'FLAGGED:%', false)
+    FROM figures
     GROUP BY metric, period
 ),
 years AS (
@@ -115,26 +140,45 @@ years AS (
     FROM by_counterparty b
     WHERE b.calendar_year IS NOT NULL
     GROUP BY b.calendar_year
+),
+unscheduled AS (  -- counted commitments active in a year (by their period, else their announcement) but not in its sums
+    SELECT
+        y.calendar_year,
+        list(DISTINCT c.deal_id ORDER BY c.deal_id) AS deal_ids
+    FROM years y
+    JOIN commitments c
+      ON c.counts_in_totals
+     AND c.deal_id IN (SELECT deal_id FROM unspread)
+     AND y.calendar_year BETWEEN year(coalesce(period_start(c.start_period), c.announced_on))
+                             AND coalesce(year(period_end(c.end_period)), (SELECT max(calendar_year) FROM years))
+    GROUP BY y.calendar_year
 )
 SELECT
     b.calendar_year,
     b.counterparty,
-    b.committed_usd_bn,
+    round(b.committed_usd_bn, 2) AS committed_usd_bn,
     b.basis,
     b.rules,
     b.amount_bases,
     b.deal_ids,
-    b.overlapping_usd_bn,
+    round(b.overlapping_usd_bn, 2) AS overlapping_usd_bn,
     b.overlapping_deal_ids,
-    y.year_committed_usd_bn,
-    r.value AS revenue_usd_bn,
-    t.value AS revenue_target_usd_bn,
-    r.value / nullif(y.year_committed_usd_bn, 0) AS coverage_ratio,
-    t.value / nullif(y.year_committed_usd_bn, 0) AS target_coverage_ratio,
-    list_concat(b.source_ids, coalesce(r.metric_ids, []), coalesce(t.metric_ids, [])) AS source_ids,
-    list_sort(list_distinct(list_concat(b.sources, coalesce(r.sources, []), coalesce(t.sources, [])))) AS sources
+    round(y.year_committed_usd_bn, 2) AS year_committed_usd_bn,
+    coalesce(u.deal_ids, []::VARCHAR[]) AS year_unscheduled_deal_ids,
+    round(r.value, 2) AS revenue_usd_bn,
+    round(pj.value, 2) AS revenue_projection_usd_bn,
+    CASE WHEN pj.value IS NOT NULL THEN 'projection (' || coalesce('vintage ' || pj.vintage || ', ', '') || pj.publisher || ', published ' || pj.published || ')' END AS revenue_projection_label,
+    round(t.value, 2) AS revenue_target_usd_bn,
+    round(r.value / nullif(y.year_committed_usd_bn, 0), 4) AS coverage_ratio,
+    round(pj.value / nullif(y.year_committed_usd_bn, 0), 4) AS projected_coverage_ratio,
+    round(t.value / nullif(y.year_committed_usd_bn, 0), 4) AS target_coverage_ratio,
+    CASE WHEN b.calendar_year IS NOT NULL THEN len(coalesce(u.deal_ids, [])) > 0 END AS coverage_is_upper_bound,
+    list_concat(b.source_ids, coalesce(r.metric_ids, []), coalesce(pj.metric_ids, []), coalesce(t.metric_ids, [])) AS source_ids,
+    list_sort(list_distinct(list_concat(b.sources, coalesce(r.sources, []), coalesce(pj.sources, []), coalesce(t.sources, [])))) AS sources
 FROM by_counterparty b
 LEFT JOIN years y USING (calendar_year)
+LEFT JOIN unscheduled u USING (calendar_year)
+LEFT JOIN yearly_figures pj ON pj.metric = 'revenue_projection' AND pj.calendar_year = b.calendar_year
 LEFT JOIN yearly_figures r ON r.metric = 'revenue' AND r.calendar_year = b.calendar_year
 LEFT JOIN yearly_figures t ON t.metric = 'revenue_target' AND t.calendar_year = b.calendar_year
 ORDER BY b.calendar_year NULLS LAST, b.counterparty;

@@ -1,8 +1,20 @@
 -- mart.cost_per_gw: what a gigawatt of AI data centre costs, and who pays for it. One row per
 --   'estimate'   an estimate of the all-in cost per GW (estimates.csv cost_per_gw*, metrics.csv
 --                cost_per_gw), flagged ones included but never used;
---   'deal'       a deal of core.deal_flows with both an amount and a capacity:
---                usd_bn_per_gw = amount_usd_bn / capacity_gw;
+--   'deal'       a deal of core.deal_flows with both an amount and a capacity that buys or builds
+--                compute, by cost_kind (equity, warrants, guarantees and purchases of OpenAI's
+--                services never enter cost per GW: they buy a stake or a service, not a GW):
+--                  capex   chips and systems (deal_type chip_supply) and the financing of sites
+--                          (financing: project capital, bonds for a campus of stated GW): what
+--                          building the GW costs,
+--                          capex_usd_bn_per_gw = usd_bn_per_gw = amount_usd_bn / capacity_gw;
+--                  rental  cloud contracts and compute bought as a service (cloud_contract,
+--                          compute_purchase): rental_usd_bn_per_gw_term = amount / GW over the
+--                          term, rental_usd_bn_per_gw_year = that / rental_term_years. The term is
+--                          the number of years with payment terms in raw.deal_terms (Oracle: 5,
+--                          2027-2031), else start_period..end_period in months / 12, else unknown
+--                          (per year null). A rental is not the capex of a GW: usd_bn_per_gw and the
+--                          shares of the reference stay null for it.
 --   'component'  a part of one GW's cost: a supplier's hardware per GW (estimates
 --                <supplier>_content_per_gw), the supplier's own money that comes back to the buyer
 --                per GW deployed (deal_terms per_gw_investment), and what the supplier keeps.
@@ -69,7 +81,9 @@ estimate_rows AS (
             || CASE WHEN e.lower_bound THEN '; a lower bound' ELSE '' END AS rule,
         e.note,
         [e.id] AS source_ids,
-        [e.source_key] AS sources
+        [e.source_key] AS sources,
+        'capex' AS cost_kind,
+        NULL::DOUBLE AS term_years
     FROM estimates e
     LEFT JOIN reference r ON true
     WHERE e.item LIKE 'cost_per_gw%'
@@ -78,24 +92,39 @@ estimate_rows AS (
         'estimate', m.item, NULL, NULL, NULL, NULL, NULL, m.value, NULL, NULL, NULL,
         false, m.flagged, 'reported',
         'as printed by the source (' || m.period || ')',
-        m.note, [m.id], [m.source_key]
+        m.note, [m.id], [m.source_key], 'capex', NULL
     FROM metric_figures m
     WHERE m.item LIKE 'cost_per_gw%'
+),
+deal_kinds AS (
+    SELECT
+        f.*,
+        CASE WHEN d.deal_type IN ('chip_supply', 'financing') THEN 'capex' ELSE 'rental' END AS cost_kind,
+        coalesce(
+            (SELECT count(DISTINCT period_year(t.period)) FROM raw.deal_terms t
+             WHERE t.deal_id = f.deal_id AND t.term_type = 'payment_schedule' AND t.unit = 'USD bn' HAVING count(*) > 0),
+            datediff('month', period_start(f.start_period), period_end(f.end_period) + INTERVAL 1 DAY) / 12
+        )::DOUBLE AS term_years
+    FROM core.deal_flows f
+    JOIN raw.deals d USING (deal_id)
+    WHERE d.deal_type IN ('chip_supply', 'financing', 'cloud_contract', 'compute_purchase')
+      AND f.amount_usd_bn IS NOT NULL AND f.capacity_gw > 0
 ),
 deal_rows AS (
     SELECT
         'deal' AS row_kind,
-        f.kind AS item,
+        f.cost_kind || ' (' || f.kind || ')' AS item,
         f.deal_id,
         f.payer,
         f.payee,
         f.amount_usd_bn,
         f.capacity_gw,
-        f.amount_usd_bn / f.capacity_gw AS usd_bn_per_gw,
+        CASE WHEN f.cost_kind = 'capex' THEN f.amount_usd_bn / f.capacity_gw END AS usd_bn_per_gw,
         NULL::DOUBLE, NULL::DOUBLE, NULL::DOUBLE,
         false, false,
         'derived',
-        'amount_usd_bn / capacity_gw of the deal',
+        CASE WHEN f.cost_kind = 'capex' THEN 'amount_usd_bn / capacity_gw of the deal (chips and systems)'
+             ELSE 'rental: amount_usd_bn / capacity_gw over the term' || coalesce(' of ' || f.term_years || ' years, / term for a year', ' (term unknown)') END,
         concat_ws('; ',
             'amount ' || f.amount_basis,
             CASE WHEN f.overlap_group IS NOT NULL
@@ -103,9 +132,10 @@ deal_rows AS (
             END,
             f.confidence),
         [f.deal_id],
-        [coalesce(f.source_url, f.source_document)]
-    FROM core.deal_flows f
-    WHERE f.amount_usd_bn IS NOT NULL AND f.capacity_gw > 0
+        [coalesce(f.source_url, f.source_document)],
+        f.cost_kind,
+        f.term_years
+    FROM deal_kinds f
 ),
 hardware AS (  -- a supplier's content per GW: median of its non-flagged estimates
     SELECT
@@ -158,7 +188,9 @@ component_rows AS (
         'median of ' || h.n || ' estimate(s) of ' || h.item,
         'what the buyer of one GW pays ' || h.supplier || ' for its chips and systems',
         h.source_ids,
-        h.sources
+        h.sources,
+        'capex',
+        NULL
     FROM hardware h
     UNION ALL
     SELECT
@@ -167,7 +199,7 @@ component_rows AS (
         i.usd_bn_per_gw / h.usd_bn_per_gw,
         false, false, i.basis, i.rule,
         'the supplier''s own money that comes back to the buyer per GW deployed; ' || i.note,
-        i.source_ids, i.sources
+        i.source_ids, i.sources, NULL, NULL
     FROM investment i
     LEFT JOIN hardware h USING (supplier)
     UNION ALL
@@ -179,7 +211,9 @@ component_rows AS (
         'supplier_hardware - supplier_investment_returned',
         'what the supplier keeps per GW once its own investment is netted out',
         list_concat(h.source_ids, i.source_ids),
-        list_sort(list_distinct(list_concat(h.sources, i.sources)))
+        list_sort(list_distinct(list_concat(h.sources, i.sources))),
+        'capex',
+        NULL
     FROM investment i
     JOIN hardware h USING (supplier)
 ),
@@ -196,16 +230,21 @@ SELECT
     a.payee,
     a.amount_usd_bn,
     a.capacity_gw,
-    a.usd_bn_per_gw,
+    a.cost_kind,
+    round(a.usd_bn_per_gw, 2) AS usd_bn_per_gw,
+    round(CASE WHEN a.cost_kind = 'capex' AND a.row_kind = 'deal' THEN a.usd_bn_per_gw END, 2) AS capex_usd_bn_per_gw,
+    round(CASE WHEN a.cost_kind = 'rental' THEN a.amount_usd_bn / a.capacity_gw END, 2) AS rental_usd_bn_per_gw_term,
+    round(CASE WHEN a.cost_kind = 'rental' THEN a.amount_usd_bn / a.capacity_gw / a.term_years END, 2) AS rental_usd_bn_per_gw_year,
+    a.term_years AS rental_term_years,
     a.low_usd_bn_per_gw,
     a.high_usd_bn_per_gw,
     r.ref_low AS ref_low_usd_bn_per_gw,
     r.ref_mid AS ref_mid_usd_bn_per_gw,
     r.ref_high AS ref_high_usd_bn_per_gw,
-    CASE WHEN NOT a.flagged THEN a.usd_bn_per_gw / r.ref_low END AS of_ref_low_share,
-    CASE WHEN NOT a.flagged THEN a.usd_bn_per_gw / r.ref_mid END AS of_ref_mid_share,
-    CASE WHEN NOT a.flagged THEN a.usd_bn_per_gw / r.ref_high END AS of_ref_high_share,
-    a.of_supplier_hardware_share,
+    CASE WHEN NOT a.flagged THEN round(a.usd_bn_per_gw / r.ref_low, 4) END AS of_ref_low_share,
+    CASE WHEN NOT a.flagged THEN round(a.usd_bn_per_gw / r.ref_mid, 4) END AS of_ref_mid_share,
+    CASE WHEN NOT a.flagged THEN round(a.usd_bn_per_gw / r.ref_high, 4) END AS of_ref_high_share,
+    round(a.of_supplier_hardware_share, 4) AS of_supplier_hardware_share,
     a.in_reference,
     a.flagged,
     a.basis,

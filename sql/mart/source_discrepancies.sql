@@ -6,7 +6,9 @@
 --   same_figure             two rows of metrics.csv with the same metric and period, or of
 --                           estimates.csv with the same item, subject and period, from different
 --                           sources (ranges and "more than X" lower bounds count as ranges: they
---                           disagree only if the ranges are apart).
+--                           disagree only if the ranges are apart). Revenue projections only
+--                           within one vintage (the note's 'Vintage Q1-2026'): two vintages are
+--                           two forecasts.
 --   estimate_vs_reference   an all-in cost-per-GW estimate against the reference range of
 --                           mart.cost_per_gw (e.g. 20-25 bn against 50-60 bn).
 --   overlap_group_schedule  the annual payments of two deals of one overlap group, i.e. two
@@ -16,13 +18,24 @@
 --   implied_vs_reported     a total revenue derived from the app tracker's figures in
 --                           mart.revenue_mix (API revenue / API share: ~0.71 bn for 2025-Q1)
 --                           against the reported revenue of the shortest period containing it
---                           (4.3 bn for 2025-H1), compared per month of each period.
+--                           (4.3 bn for 2025-H1), compared per month, in two readings side by
+--                           side (column reading): the tracker's figure as a figure for its whole
+--                           period (0.71 bn for the quarter: 0.24 bn a month, far from 0.72) and
+--                           as a MONTHLY figure (0.71 bn a month, which reconciles with 4.3 / 6).
+--                           Both readings are listed once either disagrees.
 --   press_vs_prices         a share-price move the press printed (estimates.csv
 --                           share_price_move_close / _cumulative) against the close-to-close
 --                           return over the same sessions in core.prices (close of the last
---                           session before the period to the close of its last session).
+--                           session before the period to the close of its last session). Beside
+--                           it (b_sessions, b_value_one_session_less) the same move over one
+--                           session fewer: the seed article's "43 % in four trading days" is
+--                           +41.43 % over the four sessions 2025-10-06..09 and +43.05 % over three.
+--   flagged_vs_reference    a flagged figure (note 'FLAGGED: ...', never used elsewhere) against
+--                           the figure it garbles: a flagged cost per GW against the reference
+--                           range of mart.cost_per_gw (the seed article's 5-6 bn against 50-60 bn).
 --
 -- relative_gap_ratio = |a_comparable - b_comparable| / max(|a_comparable|, |b_comparable|).
+-- Values are rounded to 4 decimals.
 CREATE OR REPLACE TABLE mart.source_discrepancies AS
 WITH params AS (
     -- Modelling choices (no registry row states a tolerance):
@@ -38,7 +51,8 @@ figures AS (  -- every non-flagged figure of metrics.csv and estimates.csv, as a
         value AS lo,
         CASE WHEN coalesce(note ILIKE '%lower bound%', false) THEN 'Infinity'::DOUBLE ELSE value END AS hi,
         CASE WHEN reliability = 'third_party_estimate' THEN 'derived' ELSE 'reported' END AS basis,
-        source_publisher, coalesce(source_url, source_document) AS source_key, note
+        source_publisher, coalesce(source_url, source_document) AS source_key, note,
+        nullif(regexp_extract(note, 'Vintage (Q[1-4]-\d{4}|\d{4}-H[12])', 1), '') AS vintage
     FROM raw.openai_metrics
     WHERE NOT coalesce(note ILIKE 'FLAGGED:%', false)
     UNION ALL
@@ -46,7 +60,7 @@ figures AS (  -- every non-flagged figure of metrics.csv and estimates.csv, as a
         estimate_id, 'estimate ' || item || ' (' || subject || ')', item, subject, period, value, unit,
         coalesce(low, value),
         CASE WHEN coalesce(note ILIKE '%lower bound%', false) THEN 'Infinity'::DOUBLE ELSE coalesce(high, value) END,
-        'reported', source_publisher, coalesce(source_url, source_document), note
+        'reported', source_publisher, coalesce(source_url, source_document), note, NULL
     FROM raw.reference_estimates
     WHERE NOT coalesce(note ILIKE 'FLAGGED:%', false)
 ),
@@ -60,6 +74,9 @@ same_figure AS (
         a.value AS a_value, a.period AS a_period, a.basis AS a_basis, a.source_publisher AS a_source, [a.id] AS a_source_ids, [a.source_key] AS a_sources,
         b.value AS b_value, b.period AS b_period, b.basis AS b_basis, b.source_publisher AS b_source, [b.id] AS b_source_ids, [b.source_key] AS b_sources,
         'as stated' AS comparable_basis,
+        'as stated' AS reading,
+        NULL::BIGINT AS b_sessions,
+        NULL::DOUBLE AS b_value_one_session_less,
         a.value AS a_comparable, b.value AS b_comparable,
         -- disagree when the distance between the two ranges, relative to the larger value, exceeds the tolerance
         greatest(a.lo - b.hi, b.lo - a.hi, 0) / greatest(abs(a.value), abs(b.value)) > p.money_relative_tolerance AS disagrees,
@@ -70,6 +87,9 @@ same_figure AS (
     JOIN figures b
       ON a.figure = b.figure AND a.period = b.period AND a.unit = b.unit
      AND a.source_key IS DISTINCT FROM b.source_key AND a.id < b.id
+     -- projections of different vintages are different forecasts, not one figure; one without a
+     -- stated vintage is compared with none
+     AND a.vintage IS NOT DISTINCT FROM b.vintage AND NOT (a.measure = 'revenue_projection' AND a.vintage IS NULL)
     CROSS JOIN params p
 ),
 cost_reference AS (
@@ -90,7 +110,7 @@ estimate_vs_reference AS (
         e.unit,
         r.mid, NULL::VARCHAR, 'reported', 'reference range ' || r.lo || '-' || r.hi || ' (mart.cost_per_gw)', s.ids, s.sources,
         e.value, e.period, 'reported', e.source_publisher, [e.id], [e.source_key],
-        'as stated (reference: its mid)',
+        'as stated (reference: its mid)', 'as stated', NULL, NULL,
         r.mid, e.value,
         greatest(r.lo - e.hi, e.lo - r.hi, 0) / greatest(abs(r.mid), abs(e.value)) > p.money_relative_tolerance,
         p.money_relative_tolerance, 'relative',
@@ -134,7 +154,7 @@ overlap_group_schedule AS (
         'USD bn per year',
         a.per_year_usd_bn, a.period, a.basis, a.source, list_concat([a.deal_id], a.term_ids), a.sources,
         b.per_year_usd_bn, b.period, b.basis, b.source, list_concat([b.deal_id], b.term_ids), b.sources,
-        'per year',
+        'per year', 'as stated', NULL, NULL,
         a.per_year_usd_bn, b.per_year_usd_bn,
         abs(a.per_year_usd_bn - b.per_year_usd_bn) / greatest(a.per_year_usd_bn, b.per_year_usd_bn) > p.money_relative_tolerance,
         p.money_relative_tolerance, 'relative',
@@ -157,28 +177,45 @@ reported_revenue AS (
     WHERE measure = 'revenue' AND subject IS NULL AND unit = 'USD bn'
     GROUP BY period, value, source_key
 ),
-implied_vs_reported AS (
+tracker_readings(reading, months_of) AS (  -- how many months the tracker's figure covers
+    VALUES ('tracker figure for its whole period', 'period'), ('tracker figure read as monthly', 'month')
+),
+implied_pairs AS (
     SELECT
-        'implied_vs_reported' AS comparison,
-        array_to_string(m.source_ids, '+'),
-        array_to_string(r.ids, '+'),
-        'OpenAI total revenue' AS figure,
-        'USD bn',
-        m.total_revenue_usd_bn, m.period, m.total_revenue_basis, m.source, m.source_ids, m.sources,
-        r.value, r.period, 'reported', r.source, r.ids, [r.source_key],
-        'per month of each period',
-        m.total_revenue_usd_bn / period_months(m.period), r.value / r.months,
-        abs(m.total_revenue_usd_bn / period_months(m.period) - r.value / r.months)
-            / greatest(m.total_revenue_usd_bn / period_months(m.period), r.value / r.months) > p.money_relative_tolerance,
-        p.money_relative_tolerance, 'relative',
-        m.total_revenue_rule || ' (' || m.period || ') against revenue reported for ' || r.period
+        m.*, r.period AS r_period, r.value AS r_value, r.source AS r_source, r.ids AS r_ids, r.source_key AS r_source_key,
+        r.months AS r_months, tr.reading,
+        CASE tr.months_of WHEN 'period' THEN m.total_revenue_usd_bn / period_months(m.period) ELSE m.total_revenue_usd_bn END AS a_monthly,
+        r.value / r.months AS b_monthly
     FROM mart.revenue_mix m
     JOIN reported_revenue r
       ON r.first_day <= m.period_start AND r.last_day >= m.period_end
      AND NOT list_contains(m.sources, r.source_key)
-    CROSS JOIN params p
+    CROSS JOIN tracker_readings tr
     WHERE m.total_revenue_basis = 'derived'
-    QUALIFY r.months = min(r.months) OVER (PARTITION BY m.period, m.source)
+    QUALIFY r.months = min(r.months) OVER (PARTITION BY m.period, m.source, tr.reading)
+),
+implied_vs_reported AS (
+    SELECT
+        'implied_vs_reported' AS comparison,
+        array_to_string(i.source_ids, '+') || CASE WHEN i.reading LIKE '%monthly' THEN ':monthly' ELSE '' END,
+        array_to_string(i.r_ids, '+'),
+        'OpenAI total revenue' AS figure,
+        'USD bn',
+        i.total_revenue_usd_bn, i.period, i.total_revenue_basis, i.source, i.source_ids, i.sources,
+        i.r_value, i.r_period, 'reported', i.r_source, i.r_ids, [i.r_source_key],
+        'per month of each period',
+        i.reading, NULL, NULL,
+        i.a_monthly, i.b_monthly,
+        -- a pair is listed in both readings once one reading disagrees
+        bool_or(abs(i.a_monthly - i.b_monthly) / greatest(i.a_monthly, i.b_monthly) > p.money_relative_tolerance)
+            OVER (PARTITION BY i.period, i.source, i.r_period),
+        p.money_relative_tolerance, 'relative',
+        i.total_revenue_rule || ' (' || i.period || ') against revenue reported for ' || i.r_period
+            || CASE WHEN i.reading LIKE '%monthly'
+                    THEN '; read as monthly: ' || i.total_revenue_usd_bn || ' bn a month'
+                    ELSE '; for the whole ' || period_months(i.period) || '-month period' END
+    FROM implied_pairs i
+    CROSS JOIN params p
 ),
 press_moves AS (
     SELECT
@@ -193,6 +230,9 @@ press_moves AS (
 computed_moves AS (
     SELECT
         m.*,
+        (SELECT arg_max(close, trade_date) FROM (SELECT close, trade_date FROM core.prices p
+                WHERE p.ticker = m.ticker AND p.trade_date BETWEEN m.first_day AND m.last_day
+                ORDER BY trade_date DESC OFFSET 1)) AS one_less_close,
         (SELECT arg_max(close, trade_date) FROM core.prices p WHERE p.ticker = m.ticker AND p.trade_date < m.first_day) AS base_close,
         (SELECT max(trade_date) FROM core.prices p WHERE p.ticker = m.ticker AND p.trade_date < m.first_day) AS base_date,
         (SELECT arg_max(close, trade_date) FROM core.prices p WHERE p.ticker = m.ticker AND p.trade_date BETWEEN m.first_day AND m.last_day) AS end_close,
@@ -210,7 +250,7 @@ press_vs_prices AS (
         c.value, c.period, 'reported', c.source_publisher, [c.estimate_id], [c.source_key],
         c.end_close / c.base_close - 1, c.period, 'derived', 'core.prices (close to close)',
         ['core.prices:' || c.ticker || ':' || c.base_date || '/' || c.end_date], ['core.prices'],
-        'as stated',
+        'as stated', c.sessions || ' session(s) as printed', c.sessions, c.one_less_close / c.base_close - 1,
         c.value, c.end_close / c.base_close - 1,
         abs(c.value - (c.end_close / c.base_close - 1)) > p.return_absolute_tolerance,
         p.return_absolute_tolerance, 'absolute',
@@ -220,35 +260,68 @@ press_vs_prices AS (
     CROSS JOIN params p
     WHERE c.base_close IS NOT NULL AND c.end_close IS NOT NULL
 ),
+flagged_vs_reference AS (
+    SELECT
+        'flagged_vs_reference' AS comparison,
+        'reference',
+        f.id,
+        'all-in cost per GW: flagged figure against the reference it garbles' AS figure,
+        f.unit,
+        r.mid, NULL::VARCHAR, 'reported', 'reference range ' || r.lo || '-' || r.hi || ' (mart.cost_per_gw)', s.ids, s.sources,
+        f.value, f.period, 'reported', f.source_publisher, [f.id], [f.source_key],
+        'as stated (reference: its mid); flagged, never used', 'as stated', NULL, NULL,
+        r.mid, f.value,
+        true,
+        p.money_relative_tolerance, 'relative',
+        f.note
+    FROM (
+        SELECT estimate_id AS id, unit, value, period, source_publisher, coalesce(source_url, source_document) AS source_key, note
+        FROM raw.reference_estimates
+        WHERE unit = 'USD bn per GW' AND item LIKE 'cost_per_gw%' AND note ILIKE 'FLAGGED:%'
+        UNION ALL
+        SELECT metric_id, unit, value, period, source_publisher, coalesce(source_url, source_document), note
+        FROM raw.openai_metrics
+        WHERE unit = 'USD bn per GW' AND metric LIKE 'cost_per_gw%' AND note ILIKE 'FLAGGED:%'
+    ) f
+    CROSS JOIN cost_reference r
+    CROSS JOIN reference_sources s
+    CROSS JOIN params p
+),
 all_pairs AS (
     SELECT * FROM same_figure
     UNION ALL SELECT * FROM estimate_vs_reference
     UNION ALL SELECT * FROM overlap_group_schedule
     UNION ALL SELECT * FROM implied_vs_reported
     UNION ALL SELECT * FROM press_vs_prices
+    UNION ALL SELECT * FROM flagged_vs_reference
 )
 SELECT
     comparison || ':' || a_key || ':' || b_key AS discrepancy_id,
     comparison,
     figure,
     unit,
-    a_value,
+    round(a_value, 4) AS a_value,
     a_period,
     a_basis,
     a_source,
     a_source_ids,
     a_sources,
-    b_value,
+    round(b_value, 4) AS b_value,
     b_period,
     b_basis,
     b_source,
     b_source_ids,
     b_sources,
     comparable_basis,
-    a_comparable,
-    b_comparable,
-    b_comparable - a_comparable AS gap,
-    abs(b_comparable - a_comparable) / greatest(abs(a_comparable), abs(b_comparable)) AS relative_gap_ratio,
+    reading,
+    round(a_comparable, 4) AS a_comparable,
+    round(b_comparable, 4) AS b_comparable,
+    round(b_comparable - a_comparable, 4) AS gap,
+    round(abs(b_comparable - a_comparable) / greatest(abs(a_comparable), abs(b_comparable)), 4) AS relative_gap_ratio,
+    abs(b_comparable - a_comparable) / greatest(abs(a_comparable), abs(b_comparable)) > tolerance AND tolerance_basis = 'relative'
+        OR abs(b_comparable - a_comparable) > tolerance AND tolerance_basis = 'absolute' AS beyond_tolerance,
+    b_sessions,
+    round(b_value_one_session_less, 4) AS b_value_one_session_less,
     tolerance,
     tolerance_basis,
     note

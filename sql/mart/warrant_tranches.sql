@@ -23,8 +23,18 @@
 --   distance_to_price_condition_return  price_condition_usd / latest_close - 1 (the rise still
 --                                       needed; negative = already above)
 --   intrinsic_value_usd_bn              shares_m * max(latest_close - strike_usd, 0) / 1000, as if
---                                       the tranche had vested (GW conditions are not tracked);
---                                       null when the strike is unknown
+--                                       the tranche had vested; null when the strike is unknown
+--
+-- Vesting on the latest data. gw_delivered: the GW the registry records as delivered to the holder
+-- by the issuer (raw.deal_terms deployment_window rows with item 'delivered_gw', unit GW, on the
+-- holder's purchase deals with the issuer); 0 when none is recorded (no AMD GW has been delivered:
+-- the first is due from 2026-H2). deployment_condition_met = gw_delivered >= the tranche's GW
+-- condition (true without one); vested = deployment_condition_met and price_condition_met (true
+-- without a price condition; null when a condition cannot be judged, e.g. a non-USD listing, or
+-- when the registry records no condition at all: Cerebras' warrant grows with spending).
+-- vested_value_usd_bn = the intrinsic value of vested tranches (0 otherwise); unvested_intrinsic_
+-- value_usd_bn = the intrinsic value of the others, as if they had vested. AMD -> OpenAI and
+-- AMD -> Meta: vested 0 until the first GW is delivered.
 CREATE OR REPLACE TABLE mart.warrant_tranches AS
 WITH warrants AS (
     SELECT f.deal_id, f.payer AS issuer, f.payee AS holder, f.source_url, c.ticker
@@ -79,6 +89,14 @@ tranches AS (
     FROM tranche_terms
     GROUP BY deal_id, item
 ),
+delivered AS (  -- GW recorded as delivered by the issuer to the holder
+    SELECT f.payer AS holder, f.payee AS issuer, sum(t.value) AS gw
+    FROM raw.deal_terms t
+    JOIN core.deal_flows f USING (deal_id)
+    WHERE t.term_type = 'deployment_window' AND t.item = 'delivered_gw' AND t.unit = 'GW'
+      AND f.kind = 'purchase_commitment'
+    GROUP BY f.payer, f.payee
+),
 latest AS (
     SELECT ticker, max(trade_date) AS latest_close_date, arg_max(close, trade_date) AS latest_close,
            arg_max(currency, trade_date) AS currency
@@ -109,6 +127,7 @@ joined AS (
         l.latest_close,
         l.currency,
         l.currency = 'USD' AS usd_listed,
+        coalesce(dl.gw, 0) AS gw_delivered,
         CASE WHEN w.deal_id IN (SELECT deal_id FROM split) THEN t.tranche <> 'total'
              ELSE t.tranche IS NULL OR t.tranche = 'total' END AS counts_in_totals,
         list_sort(list_distinct(list_concat([w.source_url], coalesce(t.term_source_urls, []::VARCHAR[])))) AS source_urls
@@ -116,6 +135,24 @@ joined AS (
     LEFT JOIN tranches t USING (deal_id)
     LEFT JOIN totals tt USING (deal_id)
     LEFT JOIN latest l ON l.ticker = w.ticker
+    LEFT JOIN delivered dl ON dl.holder = w.holder AND dl.issuer = w.issuer
+),
+valued AS (
+    SELECT
+        *,
+        CASE WHEN usd_listed THEN latest_close >= price_condition_usd END AS price_met,
+        CASE WHEN usd_listed THEN shares_m * greatest(latest_close - strike_usd, 0) / 1000 END AS intrinsic,
+        coalesce(gw_delivered >= deployment_condition_gw, true) AS gw_met
+    FROM joined
+),
+vesting AS (
+    SELECT
+        *,
+        CASE WHEN deployment_condition_gw IS NULL AND price_condition_usd IS NULL THEN NULL  -- no condition recorded
+             WHEN NOT gw_met THEN false
+             WHEN price_condition_usd IS NULL THEN true
+             ELSE price_met END AS is_vested
+    FROM valued
 )
 SELECT
     deal_id,
@@ -138,9 +175,14 @@ SELECT
     latest_close_date,
     latest_close,
     currency,
-    CASE WHEN usd_listed THEN latest_close >= price_condition_usd END AS price_condition_met,
-    CASE WHEN usd_listed THEN price_condition_usd / latest_close - 1 END AS distance_to_price_condition_return,
-    CASE WHEN usd_listed THEN shares_m * greatest(latest_close - strike_usd, 0) / 1000 END AS intrinsic_value_usd_bn,
+    price_met AS price_condition_met,
+    CASE WHEN usd_listed THEN round(price_condition_usd / latest_close - 1, 4) END AS distance_to_price_condition_return,
+    round(intrinsic, 2) AS intrinsic_value_usd_bn,
+    gw_delivered,
+    gw_met AS deployment_condition_met,
+    is_vested AS vested,
+    round(CASE WHEN is_vested THEN intrinsic WHEN NOT is_vested AND intrinsic IS NOT NULL THEN 0 END, 2) AS vested_value_usd_bn,
+    round(CASE WHEN is_vested THEN 0 ELSE intrinsic END, 2) AS unvested_intrinsic_value_usd_bn,
     list_filter(source_urls, lambda u: u IS NOT NULL) AS source_urls
-FROM joined
+FROM vesting
 ORDER BY deal_id, tranche_no NULLS LAST, tranche;

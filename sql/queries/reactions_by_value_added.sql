@@ -1,19 +1,23 @@
--- Market reactions to the announcements, ranked by the market value added on the event day (USD bn;
--- only where shares outstanding are known, so NVIDIA only for now), then by the day-0 return.
--- Returns are close-to-close fractions; abnormal = return minus SPY's / QQQ's return that day.
--- Deals announced together share one reaction (event_deal_ids): never add their value added up.
+-- The event study, ranked by the abnormal market value added on session 0 (USD bn, share count in
+-- force on the event date: SEC dei facts, else companies.csv), then by the abnormal return.
+-- Abnormal returns come from an OLS market model against SPY estimated over sessions -250..-30;
+-- t from the estimation residuals (prediction-error corrected); confounded = an earnings filing or
+-- another deal of the party within sessions -1..+2. Approximate dates have no returns and never
+-- appear here. Deals announced together share one reaction (event_deal_ids): never add them up.
 SELECT
     deal_id,
     ticker,
     event_date,
-    round(return_day0, 4) AS return_day0,
-    round(return_cum_0_2, 4) AS return_cum_0_2,
-    round(abnormal_return_day0_spy, 4) AS abnormal_spy,
-    round(abnormal_return_day0_qqq, 4) AS abnormal_qqq,
-    round(market_value_added_usd_bn, 1) AS value_added_usd_bn,
-    amount_usd_bn,
-    round(value_added_per_usd_announced, 2) AS per_usd_announced
+    return_day0,
+    ar_day0_spy,
+    t_day0_spy,
+    significant_day0_spy AS significant,
+    car_0_2_spy,
+    t_0_2_spy,
+    confounded,
+    abnormal_value_added_spy_usd_bn AS abnormal_value_added_usd_bn,
+    shares_basis
 FROM mart.deal_reactions
-WHERE price_status = 'ok'
-ORDER BY market_value_added_usd_bn DESC NULLS LAST, return_day0 DESC, deal_id, ticker
+WHERE returns_status = 'ok' AND market_model_status = 'ok'
+ORDER BY abnormal_value_added_spy_usd_bn DESC NULLS LAST, ar_day0_spy DESC, deal_id, ticker
 LIMIT 15;

@@ -1,5 +1,5 @@
 -- Warrant status for the report: every tranche with its conditions, which terms are assumptions,
--- and where the issuer's latest close stands.
+-- where the issuer's latest close stands, the GW delivered, and whether the tranche has vested.
 SELECT
     deal_id,
     issuer,
@@ -17,6 +17,10 @@ SELECT
     price_condition_met,
     distance_to_price_condition_return,
     intrinsic_value_usd_bn,
+    gw_delivered,
+    vested,
+    vested_value_usd_bn,
+    unvested_intrinsic_value_usd_bn,
     counts_in_totals
 FROM mart.warrant_tranches
 ORDER BY deal_id, tranche_no NULLS LAST, tranche;

@@ -1,6 +1,6 @@
 """Fixtures shared by the mart tests (registry marts and flow marts): one real warehouse per session.
 
-`base_warehouse` runs the real refresh (bundled snapshot prices, 2025-01-01..2026-05-29) and the
+`base_warehouse` runs the real refresh (bundled snapshot prices, 2024-01-01..2026-05-29) and the
 registry assets into a temporary DuckDB file, once per session. Each mart test module then
 materializes its own mart assets into it with `materialize_marts` (a session fixture of its own),
 so the modules stay independent of each other's assets.
@@ -19,7 +19,7 @@ from assets.settings import Settings
 from assets.warehouse import WarehouseResource
 from pipelines.refresh import refresh
 
-START_DATE = "2025-01-01"
+START_DATE = "2024-01-01"  # the event study estimates over up to 250 sessions before its first 2025 events
 END_DATE = "2026-05-29"
 REGISTRY_TODAY = "2026-11-23"  # the registry's cut-off: no registry date lies after it
 
