@@ -119,8 +119,9 @@ def inputs_from_tables(*, metrics: pl.DataFrame, payment_models: pl.DataFrame, c
         other_opex_usd_bn=opex,
         other_opex_base_month=opex_month,
         reported_history=reported.frame.filter(pl.col("metric").is_in(["revenue", "cash_burn"])).select(
-            "metric", first=pl.col("month").map_elements(month_number, return_dtype=pl.Int64),
-            last=pl.col("last_month").map_elements(month_number, return_dtype=pl.Int64), value="value",
+            "metric", first=(pl.col("month").dt.year() * 12 + pl.col("month").dt.month() - 1).cast(pl.Int64),
+            last=(pl.col("last_month").dt.year() * 12 + pl.col("last_month").dt.month() - 1).cast(pl.Int64),
+            value="value",
             source_date=pl.col("source_date").cast(pl.Date)),
         provenance=notes.frame(),
     )
