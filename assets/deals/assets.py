@@ -18,7 +18,8 @@ FILE_CHECK = "file_is_valid"
 
 DESCRIPTIONS = {
     "deals": (
-        "One row per announced deal from data/registry/deals.csv: parties as written, deal type, headline "
+        "One row per announced deal from data/registry/deals.csv: announcement date with its precision (day, "
+        "month or quarter; a month or quarter is stored as its first day), parties as written, deal type, headline "
         "amount in USD bn with its basis (up to / approx / exact), GW, term, overlap group and role (rows "
         "describing the same money are never summed), market timing, confidence and the source (URL or "
         "named document, and date)."
@@ -44,7 +45,7 @@ DESCRIPTIONS = {
     ),
 }
 PREVIEW = {
-    "deals": ["deal_id", "announced_on", "buyer", "seller", "deal_type", "amount_usd_bn", "amount_basis", "capacity_gw", "overlap_group", "overlap_role", "confidence"],
+    "deals": ["deal_id", "announced_on", "announced_precision", "buyer", "seller", "deal_type", "amount_usd_bn", "amount_basis", "capacity_gw", "overlap_group", "overlap_role", "confidence"],
     "deal_terms": ["deal_id", "term_type", "item", "period", "value", "unit", "basis"],
     "companies": ["company", "ticker", "exchange", "listed", "sec_cik"],
     "openai_metrics": ["metric_id", "metric", "period", "value", "unit", "reliability", "source_date"],
@@ -165,7 +166,8 @@ CORE_DEAL_FLOWS_COLUMNS = dg.TableSchema(
         dg.TableColumn("overlap_role", "VARCHAR", description="counted, overlaps or umbrella"),
         dg.TableColumn("counts_in_totals", "BOOLEAN", description="Sum amounts only where true: one row per overlap group, no umbrella programmes"),
         dg.TableColumn("confidence", "VARCHAR", description="confirmed_press_release or reported_by_press"),
-        dg.TableColumn("announced_on", "DATE", description="First announcement or report"),
+        dg.TableColumn("announced_on", "DATE", description="First announcement or report: the day, or the first day of its month or quarter (see announced_precision)"),
+        dg.TableColumn("announced_precision", "VARCHAR", description="day, month or quarter: how precisely the sources date the announcement; only 'day' can be placed on a trading session"),
         dg.TableColumn("start_period", "VARCHAR", description="Start of the term (period syntax)"),
         dg.TableColumn("end_period", "VARCHAR", description="End of the term (period syntax)"),
         dg.TableColumn("source_url", "VARCHAR", description="Source page"),
@@ -201,7 +203,7 @@ def core_companies(warehouse: WarehouseResource) -> dg.MaterializeResult:
     kinds={"duckdb"},
     pool="duckdb",
     metadata={"dagster/column_schema": CORE_DEAL_FLOWS_COLUMNS, "dagster/table_name": "core.deal_flows"},
-    code_version="1",
+    code_version="2",
 )
 def core_deal_flows(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per flow of money or value announced in the deals: payer and payee as canonical

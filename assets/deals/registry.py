@@ -9,7 +9,9 @@ A file is read as UTF-8 (a byte-order mark, as Excel writes it, is fine; CRLF li
 Cells are trimmed of surrounding spaces; an empty cell is null; blank lines are skipped. The
 header must name exactly the model's columns (in any order). Each cell is then converted to its
 column's type: numbers are plain digits with '.' for decimals (no units, no thousands
-separators), dates are YYYY-MM-DD, booleans true/false.
+separators), dates are YYYY-MM-DD, booleans true/false. A date column that may be written at the
+precision its source has (deals.csv `announced_on`: `2025-09-22`, `2025-09` or `2025-Q3`) becomes
+the first day of that period; `written_precision` tells which form a cell uses.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .schemas import Companies, Deals, DealTerms, OpenAIMetrics, ReferenceEstima
 EMPTY = "(empty)"
 NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# precision -> how a date of that precision is written (first day of the period when typed)
+DATE_FORMS = {"day": ISO_DATE, "month": re.compile(r"^\d{4}-\d{2}$"), "quarter": re.compile(r"^\d{4}-Q[1-4]$")}
 SHOWN_MAX = 60
 
 
@@ -41,6 +45,7 @@ class RegistryFile:
     table: str
     file: str
     model: type[pa.DataFrameModel]
+    period_dates: tuple[str, ...] = ()  # date columns that may be written as YYYY-MM or YYYY-Qn
 
     @property
     def columns(self) -> list[str]:
@@ -49,7 +54,7 @@ class RegistryFile:
 
 
 FILES = (
-    RegistryFile("deals", "deals.csv", Deals),
+    RegistryFile("deals", "deals.csv", Deals, period_dates=("announced_on",)),
     RegistryFile("deal_terms", "deal_terms.csv", DealTerms),
     RegistryFile("companies", "companies.csv", Companies),
     RegistryFile("openai_metrics", "metrics.csv", OpenAIMetrics),
@@ -226,7 +231,9 @@ def _typed(table: Table) -> tuple[pl.DataFrame, list[Problem]]:
     problems, columns = [], {}
     for column in table.spec.columns:
         dtype = schema.columns[column].dtype.type
-        convert = next((c for kind, c in _CONVERTERS.items() if dtype == kind), _CONVERTERS[pl.String])
+        convert = _PERIOD_START if column in table.spec.period_dates else next(
+            (c for kind, c in _CONVERTERS.items() if dtype == kind), _CONVERTERS[pl.String]
+        )
         values = []
         for row, cells in enumerate(table.text):
             text = cells[column]
@@ -252,6 +259,23 @@ def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def written_precision(text: str | None) -> str | None:
+    """day, month or quarter: the precision a date cell is written with (None if it is none of them)."""
+    return next((precision for precision, form in DATE_FORMS.items() if text and form.match(text)), None)
+
+
+def _period_start(text: str) -> date:
+    """The first day of the day, month (YYYY-MM) or quarter (YYYY-Qn) written in `text`."""
+    precision = written_precision(text)
+    if precision == "day":
+        return _date(text)
+    if precision == "month":
+        return date(int(text[:4]), int(text[5:]), 1)
+    if precision == "quarter":
+        return date(int(text[:4]), 3 * int(text[-1]) - 2, 1)
+    raise ValueError(text)
+
+
 def _boolean(text: str) -> bool:
     if text.lower() not in ("true", "false"):
         raise ValueError(text)
@@ -264,3 +288,4 @@ _CONVERTERS = {
     pl.Date: (_date, "must be a date YYYY-MM-DD"),
     pl.Boolean: (_boolean, "must be true or false"),
 }
+_PERIOD_START = (_period_start, "must be a date YYYY-MM-DD, a month YYYY-MM or a quarter YYYY-Q1..YYYY-Q4")

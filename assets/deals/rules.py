@@ -12,6 +12,10 @@ Rules across cells, rows and files:
   (deal_id, term_type, item, period, unit); every company name and alias points to one company.
 * buyer and seller resolve through companies.csv (name or alias, exact match) and differ.
 * amount_basis is set exactly when amount_usd_bn is.
+* announced_on is written at its announced_precision (day 2025-09-22, month 2025-09, quarter
+  2025-Q3: never a day the source does not give), is not after the row's source_date, and a
+  day-precise date's terms do not still call it approximate ('DATE APPROX'). Only a day-precise
+  announcement can be timed against a session: event_timing is 'unknown' otherwise.
 * no date (announced_on, source_date, shares_outstanding_date) lies after today.
 * end_period's year is not before start_period's year.
 * every sourced row (deals, deal_terms, metrics, estimates) has a source_url or, when no URL
@@ -41,8 +45,8 @@ from pathlib import Path
 import polars as pl
 
 from ..validation import ValidationFailed, failures
-from .registry import FILE_ORDER, FILES, Problem, Table, read_registry, shown
-from .schemas import FLOW_KIND, PAYMENT_MODEL_PERIOD, PAYMENT_MODELS, TERM_UNITS
+from .registry import FILE_ORDER, FILES, Problem, Table, read_registry, shown, written_precision
+from .schemas import ANNOUNCED_PRECISIONS, FLOW_KIND, PAYMENT_MODEL_PERIOD, PAYMENT_MODELS, TERM_UNITS
 
 ASSUMPTION_PREFIX = "ASSUMPTION:"
 MIN_REASON = 10  # characters of reason after the prefix
@@ -85,7 +89,7 @@ def cross_file_problems(tables: dict[str, Table], today: date) -> list[Problem]:
     if companies:
         problems += company_names(companies) + listings(companies)
     if deals:
-        problems += amounts(deals) + periods(deals) + overlap_groups(deals)
+        problems += amounts(deals) + announcements(deals) + periods(deals) + overlap_groups(deals)
         if companies and companies.complete:  # else a row that could not be read would look unknown
             problems += parties(deals, companies)
     if terms:
@@ -272,6 +276,33 @@ def amounts(deals: Table) -> list[Problem]:
         if not amount_given and r["amount_basis"] is not None:
             problems.append(deals.problem(row, "amount_basis", "must be empty when amount_usd_bn is empty (no amount, no basis)"))
     return problems
+
+
+APPROXIMATE_DATE = re.compile(r"DATE APPROX", re.IGNORECASE)
+
+
+def announcements(deals: Table) -> list[Problem]:
+    """announced_on at the precision its source has, no later than its source, timed only to the day."""
+    problems = []
+    for row, r in deals.rows():
+        precision, written = r["announced_precision"], deals.text[row]["announced_on"]
+        form = written_precision(written)
+        if precision in ANNOUNCED_PRECISIONS and form is not None and form != precision:
+            if ANNOUNCED_PRECISIONS.index(form) < ANNOUNCED_PRECISIONS.index(precision):
+                rule = f"more precise than announced_precision '{precision}': write {_FORM[precision]} (never a day or month the source does not give)"
+            else:
+                rule = f"announced_precision '{precision}' needs {_FORM[precision]}"
+            problems.append(deals.problem(row, "announced_on", rule))
+        if r["announced_on"] is not None and r["source_date"] is not None and r["announced_on"] > r["source_date"]:
+            problems.append(deals.problem(row, "announced_on", f"after source_date ({r['source_date'].isoformat()}): a source cannot report a deal before it is announced"))
+        if precision == "day" and r["terms"] is not None and APPROXIMATE_DATE.search(r["terms"]):
+            problems.append(deals.problem(row, "announced_precision", "terms say the date is approximate ('DATE APPROX'): use month or quarter, or drop the marker once a source gives the day"))
+        if precision not in (None, "day") and r["event_timing"] not in (None, "unknown"):
+            problems.append(deals.problem(row, "event_timing", f"must be unknown when announced_precision is '{precision}': only a dated day has a session"))
+    return problems
+
+
+_FORM = {"day": "a date YYYY-MM-DD", "month": "a month YYYY-MM", "quarter": "a quarter YYYY-Q1..YYYY-Q4"}
 
 
 def _year(period: str | None, last: bool) -> int | None:

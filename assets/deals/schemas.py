@@ -33,6 +33,7 @@ FLOW_KIND = {
 }
 DEAL_TYPES = list(FLOW_KIND)
 AMOUNT_BASES = ["up to", "approx", "exact"]
+ANNOUNCED_PRECISIONS = ["day", "month", "quarter"]  # written 2025-09-22, 2025-09, 2025-Q3 (registry.DATE_FORMS)
 OVERLAP_ROLES = ["counted", "overlaps", "umbrella"]
 EVENT_TIMINGS = ["before_open", "during_session", "after_close", "unknown"]
 CONFIDENCE = ["confirmed_press_release", "reported_by_press", "unverified"]
@@ -84,7 +85,8 @@ class Deals(pa.DataFrameModel):
     """raw.deals: one row per announced deal (data/registry/deals.csv)."""
 
     deal_id: str = pa.Field(unique=True, description="Unique id, BUYER-SELLER-YYYY-MM[-TAG] style, never reused")
-    announced_on: dt.date = pa.Field(description="First public announcement or report (terms starting 'DATE APPROX:' have month precision)")
+    announced_on: dt.date = pa.Field(description="First public announcement or report: the day, or the first day of the month or quarter when the source gives only that (see announced_precision)")
+    announced_precision: str = pa.Field(isin=ANNOUNCED_PRECISIONS, description="day, month or quarter: how precisely the sources date the announcement (written 2025-09-22, 2025-09, 2025-Q3); only day-precise dates can be placed on a trading session")
     buyer: str = pa.Field(description="Party that pays or acquires (investor, warrant holder, customer) as written; resolves through companies.csv")
     seller: str = pa.Field(description="Counterparty (investee, warrant issuer, supplier) as written; resolves through companies.csv")
     deal_type: str = pa.Field(isin=DEAL_TYPES, description="equity_investment, chip_supply, cloud_contract, compute_purchase, warrant or loan_guarantee")

@@ -139,7 +139,7 @@ deal_reactions = sql_table_asset(
         Column("company", "VARCHAR", "Party (buyer or seller, canonical name)"),
         Column("announced_on", "DATE", "Registry announcement date"),
         Column("event_timing", "VARCHAR", "before_open, during_session, after_close or unknown (relative to the US session)"),
-        Column("date_is_approximate", "BOOLEAN", "The registry has only month precision or an approximate day (terms start 'DATE APPROX:')"),
+        Column("date_is_approximate", "BOOLEAN", "The registry dates the announcement only to the month or quarter (announced_precision is not 'day')"),
         Column("event_date", "DATE", "Session 0: first session on/after announced_on, after it for after-close news (or any timed news on a non-US listing); null beyond price coverage"),
         Column("prev_trade_date", "DATE", "The session before event_date"),
         Column("currency", "VARCHAR", "Listed currency of prev_close and close"),

@@ -18,6 +18,8 @@
 -- amount_usd_bn is null when undisclosed. counts_in_totals is false for a row whose money is in
 -- another row of its overlap group (overlap_role 'overlaps') and for umbrella programmes
 -- ('umbrella'): sum amounts only WHERE counts_in_totals, or the same money is counted twice.
+-- announced_on is the first day of its period when announced_precision is month or quarter: place
+-- an event on a trading session only WHERE announced_precision = 'day'.
 CREATE OR REPLACE TABLE core.deal_flows AS
 WITH names AS (
     SELECT company AS name, company FROM core.companies
@@ -51,6 +53,7 @@ SELECT
     coalesce(d.overlap_role, 'counted') = 'counted' AS counts_in_totals,
     d.confidence,
     d.announced_on,
+    d.announced_precision,
     d.start_period,
     d.end_period,
     d.source_url,

@@ -4,7 +4,8 @@
 
 CREATE TABLE IF NOT EXISTS raw.deals (
     deal_id           VARCHAR PRIMARY KEY,
-    announced_on      DATE    NOT NULL,
+    announced_on      DATE    NOT NULL,   -- the day, or the first day of a month / quarter
+    announced_precision VARCHAR NOT NULL, -- day | month | quarter
     buyer             VARCHAR NOT NULL,   -- as written; resolved to a company in core.deal_flows
     seller            VARCHAR NOT NULL,
     deal_type         VARCHAR NOT NULL,
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS raw.deals (
     confidence        VARCHAR NOT NULL,
     loaded_from       VARCHAR NOT NULL
 );
+
+-- warehouses built before the column existed get it here (filled on the next registry load)
+ALTER TABLE raw.deals ADD COLUMN IF NOT EXISTS announced_precision VARCHAR;
 
 CREATE TABLE IF NOT EXISTS raw.deal_terms (
     deal_id           VARCHAR NOT NULL,

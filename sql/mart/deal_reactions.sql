@@ -50,7 +50,7 @@ events AS (
         c.company,
         d.announced_on,
         d.event_timing,
-        starts_with(d.terms, 'DATE APPROX:') AS date_is_approximate,
+        d.announced_precision <> 'day' AS date_is_approximate,
         pr.currency,
         pr.first_date,
         pr.last_date,

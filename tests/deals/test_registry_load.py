@@ -60,6 +60,19 @@ def test_every_table_is_loaded_with_the_line_it_came_from(loaded_warehouse):
     assert tranches == [(f"tranche_{k}", 100.0 * k, "assumption" if k < 6 else "stated") for k in range(1, 7)]
 
 
+def test_month_precise_dates_keep_their_precision_through_to_the_flows(loaded_warehouse):
+    database, _ = loaded_warehouse
+    written = {row[0]: row[1] for row in read_rows(REGISTRY, "deals.csv")[1]}
+    flows = rows_of(database, "SELECT deal_id, announced_on, announced_precision FROM core.deal_flows WHERE announced_precision <> 'day' ORDER BY deal_id")
+    # Every deal whose file date is a month (YYYY-MM) is stored on the month's first day, marked month.
+    assert flows == sorted(
+        (deal_id, date.fromisoformat(text + "-01"), "month") for deal_id, text in written.items() if len(text) == 7
+    )
+    assert ("NVDA-CRWV-2025-09-BACKSTOP", date(2025, 9, 1), "month") in flows
+    days = rows_of(database, "SELECT count(*) FROM raw.deals WHERE announced_precision = 'day'")[0][0]
+    assert days + len(flows) == len(written)
+
+
 def test_every_check_passes_on_the_real_registry(tmp_path, session_instance):
     result = materialize(REGISTRY, tmp_path / "w.duckdb", session_instance)
     evaluations = result.get_asset_check_evaluations()

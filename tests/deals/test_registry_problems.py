@@ -72,6 +72,46 @@ def date_in_future(f: Path) -> str:
     return f"deals.csv:{line}: announced_on: '2027-02-24' — must not be after today (2026-11-23)"
 
 
+def date_more_precise_than_its_precision(f: Path) -> str:
+    line = edit(f, "deals.csv", "CRWV-OAI-2025-05", announced_on="2025-05-01")
+    rule = "more precise than announced_precision 'month': write a month YYYY-MM (never a day or month the source does not give)"
+    return f"deals.csv:{line}: announced_on: '2025-05-01' — {rule}"
+
+
+def month_where_precision_is_day(f: Path) -> str:
+    line = edit(f, "deals.csv", "AVGO-OAI-2025-10", announced_on="2025-10")
+    return f"deals.csv:{line}: announced_on: '2025-10' — announced_precision 'day' needs a date YYYY-MM-DD"
+
+
+def announced_in_words(f: Path) -> str:
+    line = edit(f, "deals.csv", "NVDA-CRWV-2025-09-BACKSTOP", announced_on="Sept 2025")
+    return f"deals.csv:{line}: announced_on: 'Sept 2025' — must be a date YYYY-MM-DD, a month YYYY-MM or a quarter YYYY-Q1..YYYY-Q4"
+
+
+def unknown_precision(f: Path) -> str:
+    line = edit(f, "deals.csv", "CRWV-OAI-2025-05", announced_precision="approx")
+    return f"deals.csv:{line}: announced_precision: 'approx' — must be one of: day, month, quarter"
+
+
+def announced_after_its_source(f: Path) -> str:
+    line = edit(f, "deals.csv", "CRWV-OAI-2025-09", announced_on="2025-09-26")
+    return f"deals.csv:{line}: announced_on: '2025-09-26' — after source_date (2025-09-25): a source cannot report a deal before it is announced"
+
+
+def day_precise_but_called_approximate(f: Path) -> str:
+    _, rows = read_rows(f, "deals.csv")
+    header, _ = read_rows(f, "deals.csv")
+    terms = next(r for r in rows if r[0] == "NVDA-CRWV-2025-09-BACKSTOP")[header.index("terms")]
+    line = edit(f, "deals.csv", "NVDA-CRWV-2025-09-BACKSTOP", announced_on="2025-09-15", announced_precision="day", terms=f"DATE APPROX: {terms}")
+    rule = "terms say the date is approximate ('DATE APPROX'): use month or quarter, or drop the marker once a source gives the day"
+    return f"deals.csv:{line}: announced_precision: 'day' — {rule}"
+
+
+def month_precise_but_timed(f: Path) -> str:
+    line = edit(f, "deals.csv", "CRWV-OAI-2025-05", event_timing="before_open")
+    return f"deals.csv:{line}: event_timing: 'before_open' — must be unknown when announced_precision is 'month': only a dated day has a session"
+
+
 def source_date_in_future(f: Path) -> str:
     line = edit(f, "estimates.csv", "E031", source_date="2026-11-24")
     return f"estimates.csv:{line}: source_date: '2026-11-24' — must not be after today (2026-11-23)"
@@ -351,7 +391,9 @@ def unknown_reliability(f: Path) -> str:
 CASES: list[Callable[[Path], str]] = [
     negative_amount, amount_with_unit, thousands_separator, unknown_deal_type, unknown_party,
     party_alias_with_typo, buyer_is_seller, duplicate_deal_id, duplicate_metric_id, date_in_future,
-    source_date_in_future, date_not_iso, date_impossible, source_date_missing, source_url_not_http,
+    date_more_precise_than_its_precision, month_where_precision_is_day, announced_in_words,
+    unknown_precision, announced_after_its_source, day_precise_but_called_approximate,
+    month_precise_but_timed, source_date_in_future, date_not_iso, date_impossible, source_date_missing, source_url_not_http,
     source_url_ftp, no_source_at_all, deal_without_source, amount_without_basis, basis_without_amount,
     unknown_basis, capacity_zero, capacity_negative, money_per_gw_without_gw, overlap_group_typo,
     overlap_group_two_counted, overlap_group_none_counted, overlap_group_mixes_kinds,

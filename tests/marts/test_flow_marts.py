@@ -283,7 +283,7 @@ def deal(deal_id: str, buyer: str, seller: str, deal_type: str, amount: float | 
          timing: str = "unknown", group: str | None = None, role: str | None = None,
          confidence: str = "confirmed_press_release") -> dict:
     return {
-        "deal_id": deal_id, "announced_on": date.fromisoformat(announced), "buyer": buyer, "seller": seller,
+        "deal_id": deal_id, "announced_on": date.fromisoformat(announced), "announced_precision": "day", "buyer": buyer, "seller": seller,
         "deal_type": deal_type, "amount_usd_bn": amount, "amount_basis": "exact" if amount is not None else None,
         "capacity_gw": None, "start_period": None, "end_period": None, "overlap_group": group, "overlap_role": role,
         "event_timing": timing, "terms": "test deal", "source_publisher": "test", "source_url": SOURCE,
