@@ -119,3 +119,21 @@ def test_a_ceiling_below_todays_users_is_refused_naming_line_and_parameter(regis
 
 def test_quiet_parameters_are_valid():
     assert QUIET.delay_mean_months == 0.0
+
+
+def test_a_payment_model_the_deal_does_not_allow_is_refused_naming_file_row_and_field(tmp_path):
+    import shutil
+
+    from assets.deals.rules import RegistryInvalid, load_registry
+    from sim_testdata import REGISTRY_TODAY
+
+    folder = tmp_path / "registry"
+    shutil.copytree(REGISTRY, folder)
+    lines = (folder / "deal_terms.csv").read_text().splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("AVGO-OAI-2025-10,payment_model,own_capex"))
+    lines[row] = lines[row].replace(",payment_model,own_capex,", ",payment_model,equity,")
+    (folder / "deal_terms.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(RegistryInvalid) as info:
+        load_registry(folder, REGISTRY_TODAY)
+    assert f"deal_terms.csv:{row + 1}" in str(info.value)
+    assert "item" in str(info.value) and "a chip_supply deal cannot be paid as equity" in str(info.value)
