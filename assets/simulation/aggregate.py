@@ -206,7 +206,7 @@ def outcomes(scenario: str, summary: PathSummary, months: list[date]) -> pl.Data
         ("p_amd_at_or_above_target_at_end", end, float(summary.amd_end.mean()), "probability"),
         ("p_amd_touches_target_by_end", end, float(summary.amd_touch.mean()), "probability"),
         ("warrant_value_expected", end, float(summary.warrant_value.mean()), "USD bn"),
-        ("warrant_value_pv_expected", month_date(model.start - 1), float(summary.warrant_value_pv.mean()), "USD bn"),
+        ("warrant_value_pv_expected", month_date(model.valuation_month), float(summary.warrant_value_pv.mean()), "USD bn"),
         ("warrant_shares_vested_expected", end, float(summary.vested_shares.mean()), "million shares"),
         ("p_loi_on", end, float((summary.state > model.max_delay).mean()), "probability"),
     ]

@@ -84,6 +84,7 @@ class Model:
     tranche_strike: np.ndarray   # (T,) USD
     tranche_gw_month: np.ndarray  # (T, S) first month the GW condition holds, M if never
     discount: np.ndarray         # (M,) factor that discounts a month's value to the valuation month
+    valuation_month: int         # absolute month of the latest AMD close: warrant values are discounted to it
     year_end_index: np.ndarray   # horizon indexes of the December months
 
     @property
@@ -280,5 +281,6 @@ def build_model(inputs: SimulationInputs, params: ScenarioParams) -> Model:
         tranche_strike=tranches["strike_usd"].to_numpy(),
         tranche_gw_month=tranche_gw_month,
         discount=(1.0 + params.warrant_discount_rate_annual) ** (-(months - month_number(inputs.amd_s0_month)) / 12.0),
+        valuation_month=month_number(inputs.amd_s0_month),
         year_end_index=np.flatnonzero(months % 12 == 11),
     )

@@ -146,9 +146,12 @@ def _vesting(model: Model, price: np.ndarray, state: np.ndarray,
     return vest_month, value, value_pv
 
 
-def simulate(model: Model, draws: Draws, buffers: Buffers | None = None) -> Paths:
+def simulate(model: Model, draws: Draws, buffers: Buffers | None = None, cash_only: bool = False) -> Paths:
     """Simulate the paths of `draws` under `model` (this consumes the step draws: they are
-    overwritten in place). With `buffers`, the arrays live in them until the next call."""
+    overwritten in place). With `buffers`, the arrays live in them until the next call.
+
+    `cash_only` skips AMD's price and the warrant (they move no cash in the model): `amd_price`,
+    `vest_month` and the warrant values are then empty, and `draws` need no AMD steps."""
     buffers = buffers or Buffers()
     shape = (model.n_months, draws.n_paths)
     users = _users(model, draws.ceiling, buffers.get("users", shape))
@@ -177,8 +180,12 @@ def simulate(model: Model, draws: Draws, buffers: Buffers | None = None) -> Path
     np.maximum(injected, 0.0, out=injected)
     cash = np.add(level, injected, out=level)
 
-    price = _amd(model, draws.amd, buffers.get("amd", shape))
-    vest_month, warrant_value, warrant_value_pv = _vesting(model, price, state, buffers)
+    if cash_only:
+        price, vest_month = np.empty((0, draws.n_paths)), np.empty((draws.n_paths, 0), dtype=np.int64)
+        warrant_value = warrant_value_pv = np.empty(0)
+    else:
+        price = _amd(model, draws.amd, buffers.get("amd", shape))
+        vest_month, warrant_value, warrant_value_pv = _vesting(model, price, state, buffers)
     return Paths(
         users_m=users.T,
         arpu_usd=arpu.T,

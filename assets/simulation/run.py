@@ -135,8 +135,9 @@ def _simulate_all(model: Model, n_paths: int, seed: int, chunk_paths: int, table
     buffers = Buffers()
     for first in range(0, n_paths, chunk_paths):
         n = min(chunk_paths, n_paths - first)
-        draws = draw_paths(seed, first, n, model.n_arpu_steps, model.n_amd_steps, buffers)
-        collector.add(first, simulate(model, draws, buffers))
+        # AMD's steps are each block's last draws: leaving them out changes no other draw
+        draws = draw_paths(seed, first, n, model.n_arpu_steps, model.n_amd_steps if tables else 0, buffers)
+        collector.add(first, simulate(model, draws, buffers, cash_only=not tables))
     return collector
 
 

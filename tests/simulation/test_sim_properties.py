@@ -137,3 +137,17 @@ def test_a_payment_model_the_deal_does_not_allow_is_refused_naming_file_row_and_
         load_registry(folder, REGISTRY_TODAY)
     assert f"deal_terms.csv:{row + 1}" in str(info.value)
     assert "item" in str(info.value) and "a chip_supply deal cannot be paid as equity" in str(info.value)
+
+
+def test_the_sensitivity_runs_the_same_paths_as_the_scenario_run(registry_inputs):
+    from assets.simulation.run import run_sensitivity
+
+    scenarios, ranges = read_scenarios(REGISTRY / "scenarios.csv")
+    full = run_scenario(registry_inputs, scenarios["base"], "base", n_paths=8192, seed=3).outcomes
+    swings = run_sensitivity(registry_inputs, scenarios["base"], ranges["base"], "base", n_paths=8192, seed=3)
+    at_value = dict(swings.select("outcome", "at_value").unique().iter_rows())
+    outcome = lambda name, year: full.filter(pl.col("outcome") == name, pl.col("month").dt.year() == year)["value"][0]  # noqa: E731
+    assert at_value["outside_money_p50_by_2030"] == pytest.approx(outcome("outside_money_p50_by", 2030), rel=1e-12)
+    assert at_value["p_outside_money_by_2028"] == pytest.approx(outcome("p_outside_money_by", 2028), rel=1e-12)
+    assert set(swings["parameter"]) == set(scenarios["base"].names())
+    assert (swings["swing"] >= 0).all()
