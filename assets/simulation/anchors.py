@@ -91,6 +91,7 @@ class _Base:
         self.start = summary.model.start
         self.end = summary.model.start + summary.model.n_months - 1
         self.years = [year for year, _ in summary.years]
+        self.state_count = summary.state.size
         self.cache = {m: summary.by_year(m) for m in ("revenue", "compute_spend", "other_opex", "burn", "gw_online")}
 
     def over(self, metric: str, first: int, last: int) -> np.ndarray:
@@ -126,13 +127,18 @@ def _compare(base: _Base, row: dict, publisher_rows: pl.DataFrame) -> tuple:
                   "online" + (f"; the publisher's own figures: {theirs}" if theirs else ""))
     elif quantity in ("cash_burn_annual", "cash_burn_cumulative", "revenue_annual"):
         metric = "revenue" if quantity == "revenue_annual" else "burn"
+        gap_last = min(last, base.start - 1)  # the period's months before the horizon: history
         history = _tiled(base.inputs.reported_history, "revenue" if metric == "revenue" else "cash_burn",
-                         first, base.start - 1)
+                         first, gap_last)
         if history is None:
             return None, None, None, covers, (f"not comparable: no reported {metric} figures cover "
-                                              f"{month_text(first)}..{month_text(base.start - 1)}")
-        values = history + base.over(metric, in_first, in_last)
-        covers += f" + {history:g} reported for {month_text(first)}..{month_text(base.start - 1)}" if first < base.start else ""
+                                              f"{month_text(first)}..{month_text(gap_last)}")
+        simulated = base.over(metric, in_first, in_last) if in_first <= in_last else np.zeros(base.state_count)
+        values = history + simulated
+        if in_first > in_last:
+            covers = f"history only: {history:g} reported for {month_text(first)}..{month_text(gap_last)}"
+        elif first < base.start:
+            covers += f" + {history:g} reported for {month_text(first)}..{month_text(gap_last)}"
         comp = {m: np.median(base.over(m, in_first, in_last)) for m in ("compute_spend", "other_opex", "revenue")}
         driver = (f"model p50 over the simulated months: compute {comp['compute_spend']:.0f} + other costs "
                   f"{comp['other_opex']:.0f} - revenue {comp['revenue']:.0f}; the contracted cloud payments "

@@ -151,3 +151,21 @@ def test_the_sensitivity_runs_the_same_paths_as_the_scenario_run(registry_inputs
     assert at_value["p_outside_money_by_2028"] == pytest.approx(outcome("p_outside_money_by", 2028), rel=1e-12)
     assert set(swings["parameter"]) == set(scenarios["base"].names())
     assert (swings["swing"] >= 0).all()
+
+
+def test_an_anchor_inside_the_history_is_the_reported_figure(registry_inputs, scenarios):
+    from assets.simulation.anchors import anchor_comparison
+
+    result = run_scenario(registry_inputs, scenarios["base"], "base", n_paths=2000, seed=1)
+    anchors = pl.DataFrame({
+        "anchor_id": ["T1", "T2"], "publisher": ["Test", "Test"], "quantity": ["cash_burn_annual", "outside_money_cumulative"],
+        "period_start": ["2025-01", "2026-01"], "period_end": ["2025-12", "2027-12"], "value": [8.0, 50.0],
+        "unit": ["USD bn"] * 2, "low": [None, None], "high": [None, None], "source_url": ["https://example.org"] * 2,
+        "source_date": ["2026-01-01"] * 2, "definition": ["test"] * 2, "note": [None, None]})
+    rows = anchor_comparison(anchors, result.summaries["base"], registry_inputs)
+    burn = rows.filter(anchor_id="T1").row(0, named=True)
+    assert burn["model_p05"] == burn["model_p95"] == 8.0  # 2025 is history: the reported cash burn (M038)
+    outside = rows.filter(anchor_id="T2").row(0, named=True)
+    expected = result.outcomes.filter(outcome="outside_money_p50_by", month=pl.date(2027, 12, 1))["value"][0]
+    assert outside["model_p50"] == pytest.approx(expected)
+    assert outside["ratio_model_to_anchor"] == pytest.approx(expected / 50.0)
