@@ -140,6 +140,14 @@ def _compare(base: _Base, row: dict, publisher_rows: pl.DataFrame) -> tuple:
         elif first < base.start:
             covers += f" + {history:g} reported for {month_text(first)}..{month_text(gap_last)}"
         comp = {m: np.median(base.over(m, in_first, in_last)) for m in ("compute_spend", "other_opex", "revenue")}
+        if metric == "revenue":
+            year = in_last // 12
+            gw = np.median(base.cache["gw_online"][base.years.index(year)]) if year in base.years else float("nan")
+            driver = (f"model revenue grows with weekly users (logistic to the scenario's ceiling) x ARPU (the app "
+                      f"tracker's drift) / the personal share, capped by what {gw:.0f} GW online (p50, "
+                      f"{month_text(in_last)}) can serve at about 10 bn per GW-year grown 10 % a year; the demand "
+                      "side binds on most paths, far below the publisher's user and pricing assumptions")
+            return (*_quantiles(values), covers, driver)
         driver = (f"model p50 over the simulated months: compute {comp['compute_spend']:.0f} + other costs "
                   f"{comp['other_opex']:.0f} - revenue {comp['revenue']:.0f}; the contracted cloud payments "
                   "(Oracle from 2027, Microsoft, AWS) and the owned systems are paid as scheduled, while revenue "
