@@ -145,7 +145,8 @@ def _compare(base: _Base, row: dict, publisher_rows: pl.DataFrame) -> tuple:
             gw = np.median(base.cache["gw_online"][base.years.index(year)]) if year in base.years else float("nan")
             driver = (f"model revenue grows with weekly users (logistic to the scenario's ceiling) x ARPU (the app "
                       f"tracker's drift) / the personal share, capped by what {gw:.0f} GW online (p50, "
-                      f"{month_text(in_last)}) can serve at about 10 bn per GW-year grown 10 % a year; the demand "
+                      f"{month_text(in_last)}) can serve at {base.inputs.revenue_per_gw_year_usd_bn:.1f} bn per GW-year "
+                      "(reported) grown at the scenario's rate; the demand "
                       "side binds on most paths, far below the publisher's user and pricing assumptions")
             return (*_quantiles(values), covers, driver)
         driver = (f"model p50 over the simulated months: compute {comp['compute_spend']:.0f} + other costs "
