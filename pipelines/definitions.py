@@ -18,7 +18,7 @@ from assets.marts.flows import FLOW_MART_ASSETS, FLOW_MART_CHECKS
 from assets.marts.registry_marts import REGISTRY_MART_ASSETS, REGISTRY_MART_CHECKS
 from assets.report.assets import report_perpetuum
 from assets.settings import PROJECT_ROOT, Settings
-from assets.simulation.assets import simulation
+from assets.simulation.assets import every_counted_deal_is_paid_or_listed, simulation, simulation_comparison
 
 from pipelines.jobs import daily_refresh, full_rebuild, report_job, sec_filings_job, simulation_job
 from pipelines.resources import build_resources
@@ -99,9 +99,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *REGISTRY_MART_ASSETS,
             *FLOW_MART_ASSETS,
             simulation,
+            simulation_comparison,
             report_perpetuum,
         ]),
-        asset_checks=[prices_are_current, *REGISTRY_CHECKS, *REGISTRY_MART_CHECKS, *FLOW_MART_CHECKS],
+        asset_checks=[prices_are_current, *REGISTRY_CHECKS, *REGISTRY_MART_CHECKS, *FLOW_MART_CHECKS,
+                      every_counted_deal_is_paid_or_listed],
         jobs=[daily_refresh, full_rebuild, sec_filings_job, simulation_job, report_job],
         schedules=[daily_refresh_schedule],
         sensors=build_sensors(settings),

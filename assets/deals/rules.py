@@ -28,7 +28,10 @@ Rules across cells, rows and files:
 * deal terms: the deal exists, the unit fits the term_type, a derived value says its rule, an
   assumption's note starts with 'ASSUMPTION:' and gives the reason, and money per GW
   (unit 'USD bn per GW') needs the deal's capacity_gw. Capacity without an amount is fine
-  (most supply deals disclose GW but no value).
+  (most supply deals disclose GW but no value). A payment_model (how the simulation pays the
+  deal) has an item of PAYMENT_MODELS that the deal's deal_type allows, a `YYYY-MM/YYYY-MM` period
+  or none, no value and no unit, and at most one row per deal; an assumed one's rule starts with
+  'ASSUMPTION:'. Every other term has a value and a unit.
 * an estimate's range holds its value: low <= value <= high.
 """
 
@@ -45,7 +48,7 @@ import polars as pl
 
 from ..validation import ValidationFailed, failures
 from .registry import FILE_ORDER, FILES, Problem, Table, read_registry, shown, written_precision
-from .schemas import ANNOUNCED_PRECISIONS, FLOW_KIND, TERM_UNITS
+from .schemas import ANNOUNCED_PRECISIONS, FLOW_KIND, PAYMENT_MODEL_PERIOD, PAYMENT_MODELS, TERM_UNITS
 
 ASSUMPTION_PREFIX = "ASSUMPTION:"
 MIN_REASON = 10  # characters of reason after the prefix
@@ -397,9 +400,19 @@ def deal_terms(terms: Table, deals: Table | None) -> list[Problem]:
     problems = []
     known = {r["deal_id"]: row for row, r in deals.rows()} if deals else None
     per_gw_deals: dict[str, int] = {}
+    models: dict[str, int] = {}  # deal_id -> line of its payment_model
     for row, r in terms.rows():
         if known is not None and r["deal_id"] is not None and r["deal_id"] not in known:
             problems.append(terms.problem(row, "deal_id", "not a deal_id in deals.csv"))
+        if r["term_type"] == "payment_model":
+            problems += _payment_model(terms, row, r, deals, known)
+            if r["deal_id"] in models:
+                problems.append(terms.problem(row, "deal_id", f"already has a payment_model on line {models[r['deal_id']]}; one per deal"))
+            models.setdefault(r["deal_id"], terms.lines[row])
+            continue
+        for column in ("value", "unit"):
+            if r[column] is None and terms.text[row][column] is None:
+                problems.append(terms.problem(row, column, f"required for a {r['term_type']} term"))
         allowed = TERM_UNITS.get(r["term_type"])
         if allowed and r["unit"] is not None and r["unit"] not in allowed:
             problems.append(terms.problem(row, "unit", f"a {r['term_type']} term is in one of: {', '.join(allowed)}"))
@@ -415,6 +428,29 @@ def deal_terms(terms: Table, deals: Table | None) -> list[Problem]:
         for deal_id, line in per_gw_deals.items():
             if deal_id in known and deals.frame["capacity_gw"][known[deal_id]] is None and deals.text[known[deal_id]]["capacity_gw"] is None:
                 problems.append(deals.problem(known[deal_id], "capacity_gw", f"required: deal_terms.csv:{line} gives money per GW for this deal"))
+    return problems
+
+
+def _payment_model(terms: Table, row: int, r: dict, deals: Table | None, known: dict | None) -> list[Problem]:
+    """The rules of one payment_model row (see the module docstring)."""
+    problems = []
+    allowed = PAYMENT_MODELS.get(r["item"])
+    if allowed is None:
+        problems.append(terms.problem(row, "item", f"a payment_model is one of: {', '.join(PAYMENT_MODELS)}"))
+    elif known is not None and r["deal_id"] in known:
+        deal_type = deals.frame["deal_type"][known[r["deal_id"]]]
+        if deal_type not in allowed:
+            fits = [item for item, types in PAYMENT_MODELS.items() if deal_type in types]
+            problems.append(terms.problem(row, "item", f"a {deal_type} deal cannot be paid as {r['item']}; it allows {', '.join(fits)}"))
+    if r["period"] is not None and not re.match(PAYMENT_MODEL_PERIOD, r["period"]):
+        problems.append(terms.problem(row, "period", "a payment_model's delivery term is YYYY-MM/YYYY-MM (or empty)"))
+    for column in ("value", "unit"):
+        if terms.text[row][column] is not None:
+            problems.append(terms.problem(row, column, "must be empty for a payment_model (the item says how the deal is paid)"))
+    if r["rule"] is None:
+        problems.append(terms.problem(row, "rule", "required for a payment_model: say how the deal is paid and why"))
+    elif r["basis"] == "assumption" and not r["rule"].startswith(ASSUMPTION_PREFIX):
+        problems.append(terms.problem(row, "rule", f"an assumed payment_model's rule starts '{ASSUMPTION_PREFIX}' followed by the reason"))
     return problems
 
 

@@ -44,7 +44,19 @@ TERM_UNITS = {  # term_type -> the units its value may be in
     "per_gw_investment": ["USD bn per GW", "USD bn", "GW"],
     "deployment_window": ["GW", "count"],
     "warrant_tranche": ["shares_m", "gw_condition", "price_condition_usd", "strike_usd", "tranche_count", "max_stake_share"],
+    "payment_model": [],  # no value and no unit: the item says how the deal's money moves
 }
+# payment_model item -> the deal types it may describe (the simulation pays each counted deal by it;
+# `not_modelled` fits any deal and its rule says why it is left out).
+PAYMENT_MODELS = {
+    "cloud_capacity": ["cloud_contract", "compute_purchase"],
+    "own_capex": ["chip_supply", "compute_purchase"],
+    "equity": ["equity_investment"],
+    "warrant": ["warrant"],
+    "loan_backstop": ["loan_guarantee"],
+    "not_modelled": DEAL_TYPES,
+}
+PAYMENT_MODEL_PERIOD = r"^\d{4}-(0[1-9]|1[0-2])/\d{4}-(0[1-9]|1[0-2])$"
 TERM_BASES = ["stated", "derived", "assumption"]
 EXCHANGES = ["NASDAQ", "NYSE", "NYSE American", "TSE", "LSE", "HKEX", "KRX", "TWSE", "XETRA", "Euronext"]
 METRIC_UNITS = ["USD bn", "USD", "USD bn per GW", "million users", "million shares", "share", "GW", "count"]
@@ -108,11 +120,11 @@ class DealTerms(pa.DataFrameModel):
     """raw.deal_terms: structured terms of the deals in long format (data/registry/deal_terms.csv)."""
 
     deal_id: str = pa.Field(description="The deal the term belongs to (a deal_id of deals.csv)")
-    term_type: str = pa.Field(isin=list(TERM_UNITS), description="payment_schedule, per_gw_investment, deployment_window or warrant_tranche")
+    term_type: str = pa.Field(isin=list(TERM_UNITS), description="payment_schedule, per_gw_investment, deployment_window, warrant_tranche or payment_model")
     item: str = pa.Field(description="What the row describes: annual_payment, tranche_1, first_gw, total, ...")
     period: str = pa.Field(nullable=True, description="When it applies (period syntax); null if not stated")
-    value: float = pa.Field(ge=0, description="The number, in `unit`")
-    unit: str = pa.Field(description="USD bn, USD bn per GW, GW, count; warrant tranches: shares_m, gw_condition, price_condition_usd, strike_usd, tranche_count, max_stake_share")
+    value: float = pa.Field(ge=0, nullable=True, description="The number, in `unit`; empty only for a payment_model")
+    unit: str = pa.Field(nullable=True, description="USD bn, USD bn per GW, GW, count; warrant tranches: shares_m, gw_condition, price_condition_usd, strike_usd, tranche_count, max_stake_share; empty only for a payment_model")
     basis: str = pa.Field(isin=TERM_BASES, description="stated (the source says it), derived (arithmetic, see rule) or assumption (a modelling choice, reason in note)")
     rule: str = pa.Field(nullable=True, description="How the value follows from the source")
     source_url: str = pa.Field(nullable=True, description="http(s) URL of the source of the figure (or of the figures it is derived from)")

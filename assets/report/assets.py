@@ -29,6 +29,8 @@ REPORT_DEPS = [
     dg.AssetKey(["mart", "warrant_tranches"]),
     dg.AssetKey(["sim", "path_quantiles"]),
     dg.AssetKey(["sim", "outcomes"]),
+    dg.AssetKey(["sim", "anchor_comparison"]),
+    dg.AssetKey(["sim", "sensitivity"]),
     dg.AssetKey(["sim", "scenario_inputs"]),
 ]
 

@@ -528,3 +528,27 @@ __all__ = [
     "DPI",
     "FIGSIZE",
 ]
+
+
+def tornado_chart(sensitivity: pl.DataFrame) -> bytes:
+    """One-at-a-time sensitivity of the base case's 2030 median outside money: per parameter a bar
+    from its value at the parameter's low end to its value at the high end, largest swing on top.
+    sensitivity: outcome, parameter, at_value, at_low, at_high, swing (sql/report/sensitivity.sql)."""
+    title = "What moves the 2030 median outside money (base case, one parameter at a time)"
+    frame = sensitivity.filter(pl.col("outcome") == "outside_money_p50_by_2030") if not sensitivity.is_empty() else sensitivity
+    frame = frame.filter(pl.col("swing") > 0) if not frame.is_empty() else frame
+    if frame.is_empty():
+        return _no_data(title, "no sensitivity rows in sim.sensitivity yet")
+    frame = frame.sort("swing")
+    with _style():
+        fig = _figure()
+        ax = fig.add_subplot()
+        centre = frame["at_value"][0]
+        for i, r in enumerate(frame.iter_rows(named=True)):
+            ax.barh(i, r["at_low"] - centre, left=centre, color="#2c7fb8", height=0.7)
+            ax.barh(i, r["at_high"] - centre, left=centre, color="#d7301f", height=0.7)
+        ax.axvline(centre, color="#222222", linewidth=1)
+        ax.set_yticks(range(frame.height), frame["parameter"].to_list(), fontsize=7)
+        ax.set_xlabel("median outside money needed by end of 2030, USD bn (blue: parameter at its low end, red: high end)")
+        ax.set_title(title)
+        return _png(fig)

@@ -17,6 +17,7 @@ REPORT_CHARTS = {
     "revenue_mix": warehouse_charts.revenue_mix,
     "cash_fan": warehouse_charts.cash_fan,
     "outside_money": warehouse_charts.outside_money,
+    "tornado": warehouse_charts.tornado,
 }
 assert set(REPORT_CHARTS) == set(CHARTS), "every chart of the page needs a renderer"
 
@@ -37,6 +38,9 @@ def collect(conn: duckdb.DuckDBPyConnection) -> ReportData:
         commitments=q("commitments_table"),
         warrants=q("warrant_tranches"),
         outcomes=q("outcomes"),
+        headline=q("headline"),
+        anchors=q("anchor_comparison"),
+        sim_status=q("sim_status"),
         sources=q("deal_sources"),
         charts={key: draw(conn) for key, draw in REPORT_CHARTS.items()},
     )

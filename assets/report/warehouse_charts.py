@@ -48,3 +48,7 @@ def cash_fan(conn: duckdb.DuckDBPyConnection) -> bytes:
 
 def outside_money(conn: duckdb.DuckDBPyConnection) -> bytes:
     return _charts().outside_money_chart(query(conn, "report/outside_money.sql"))
+
+
+def tornado(conn: duckdb.DuckDBPyConnection) -> bytes:
+    return _charts().tornado_chart(query(conn, "report/sensitivity.sql"))

@@ -5,18 +5,28 @@ between the order statistics around `h`) over every path.
 
 * cash, revenue and AMD price differ on every path; they are kept as float32 arrays
   (metric, month, path) and each month is one zero-copy polars column;
-* compute spend, GW online and vendor financing depend on a path only through its delay and
-  whether its LOI is on, so they are aggregated as weighted quantiles over the (delay, LOI)
-  combinations, weighted by how many paths drew each — the same numbers as over every path.
+* compute spend, GW online and vendor financing depend on a path only through its state (delay
+  and whether its LOI is on), so they are aggregated as weighted quantiles over the states,
+  weighted by how many paths drew each — the same numbers as over every path;
+* outcomes come from `PathSummary`: a few numbers per path and calendar year.
+
+Supplier-financed share (the same definition as `round_trip_ratio` in mart.vendor_financing):
+money from suppliers into OpenAI (equity they invest, per-GW investment received, warrant value
+vested) divided by the money OpenAI pays those same suppliers for their compute, over the same
+period — here every simulated month; OpenAI's payments for compute all go to suppliers.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import polars as pl
+
+from assets.simulation.model import Model
+from assets.simulation.months import month_date
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 QUANTILE_COLUMNS = ("p05", "p25", "p50", "p75", "p95")
@@ -77,18 +87,17 @@ def weighted_quantiles(frame: pl.DataFrame, by: list[str], n_total: int,
     return ranked.group_by(by, maintain_order=True).agg(_weighted_quantile_exprs(n_total, quantiles, names))
 
 
-def path_counts(delay: np.ndarray, loi_on: np.ndarray) -> pl.DataFrame:
-    """How many paths drew each (delay, LOI) combination."""
-    return pl.DataFrame({"delay": delay, "loi_on": loi_on}).group_by("delay", "loi_on").agg(
-        weight=pl.len().cast(pl.Int64))
+def path_counts(state: np.ndarray) -> pl.DataFrame:
+    """How many paths drew each state (LOI on, delay)."""
+    return pl.DataFrame({"state": state}).group_by("state").agg(weight=pl.len().cast(pl.Int64)).sort("state")
 
 
 def tabled_quantiles(counts: pl.DataFrame, tables: dict[str, np.ndarray], months: list[date]) -> pl.DataFrame:
-    """Quantiles of metrics given as `tables[metric][loi_on, delay, m]`: `m, metric, p05 .. p95`."""
+    """Quantiles of metrics given as `tables[metric][state, m]`: `m, metric, p05 .. p95`."""
     n_months = len(months)
     parts = []
     for metric, table in tables.items():
-        values = table[counts["loi_on"].cast(pl.Int64).to_numpy(), counts["delay"].to_numpy()]  # (rows, M)
+        values = table[counts["state"].to_numpy()]  # (rows, M)
         parts.append(pl.DataFrame({
             "metric": metric,
             "m": np.tile(np.arange(n_months), counts.height),
@@ -115,38 +124,91 @@ OUTCOME_SCHEMA = {"scenario": pl.String, "outcome": pl.String, "month": pl.Date,
                   "unit": pl.String}
 
 
-def outcomes(scenario: str, per_path: pl.DataFrame, year_ends: list[date], months: list[date],
-             tabled: dict[str, float]) -> pl.DataFrame:
-    """`sim.outcomes` of one scenario: scenario, outcome, month, value, unit.
+def horizon_years(model: Model) -> list[tuple[int, np.ndarray]]:
+    """(calendar year, horizon month indexes in it) for every year the horizon touches."""
+    years = (model.start + np.arange(model.n_months)) // 12
+    return [(int(y), np.flatnonzero(years == y)) for y in np.unique(years)]
 
-    `per_path` has one row per path: `outside_<i>` (cumulative outside money at `year_ends[i]`),
-    `first_stall` (horizon index of the first injection, `len(months)` if none), `amd_hit`,
-    `warrant_value`, `vested_shares`. `tabled` holds the medians computed from the delay tables
-    (`supplier_financed_share_p50`, `compute_spend_total_p50`).
+
+@dataclass(frozen=True)
+class PathSummary:
+    """A few numbers per path (`n` paths), and the model, for the outcomes and the anchor comparison.
+
+    `outside[i]` is the cumulative outside money at `model.year_end_index[i]`; `revenue_year[j]`
+    the revenue in the simulated months of `years[j]`.
     """
-    by_year = [(i, pl.col(f"outside_{i}")) for i in range(len(year_ends))]
-    stats = per_path.select(
-        *[(col > 0).mean().alias(f"p_outside_money_by{i}") for i, col in by_year],
-        *[col.quantile(0.5, interpolation="linear").alias(f"outside_money_p50_by{i}") for i, col in by_year],
-        *[col.quantile(0.95, interpolation="linear").alias(f"outside_money_p95_by{i}") for i, col in by_year],
-        pl.col("first_stall").quantile(0.5, interpolation="lower").alias("first_stall"),
-        pl.col("amd_hit").mean().alias("p_amd_reaches_target"),
-        pl.col("warrant_value").mean().alias("warrant_value_expected"),
-        pl.col("vested_shares").mean().alias("warrant_shares_vested_expected"),
-    ).row(0, named=True)
+
+    model: Model
+    years: list[tuple[int, np.ndarray]]
+    state: np.ndarray
+    outside: np.ndarray
+    revenue_year: np.ndarray
+    first_stall: np.ndarray
+    amd_touch: np.ndarray
+    amd_end: np.ndarray
+    warrant_value: np.ndarray
+    warrant_value_pv: np.ndarray
+    vested_shares: np.ndarray
+
+    def by_year(self, metric: str) -> np.ndarray:
+        """(years, n) per path: revenue, compute_spend, other_opex, burn (= compute + other - revenue),
+        vendor_financing (money from suppliers) or gw_online (at the year's last simulated month)."""
+        if metric == "revenue":
+            return self.revenue_year
+        model = self.model
+        if metric == "gw_online":
+            return np.stack([model.gw_online[months[-1], self.state] for _, months in self.years])
+        if metric == "other_opex":
+            return np.stack([np.full(self.state.size, model.other_opex[months].sum()) for _, months in self.years])
+        if metric == "compute_spend":
+            return np.stack([model.compute_spend[months][:, self.state].sum(axis=0) for _, months in self.years])
+        if metric == "vendor_financing":
+            return np.stack([model.vendor_flow[months][:, self.state].sum(axis=0)
+                             + model.supplier_equity[months].sum() for _, months in self.years])
+        if metric == "burn":
+            return self.by_year("compute_spend") + self.by_year("other_opex") - self.revenue_year
+        raise ValueError(f"unknown per-year metric {metric!r}")
+
+    def supplier_financed_share(self) -> np.ndarray:
+        """Per path over the horizon: money from suppliers into OpenAI / OpenAI's payments to them."""
+        money_in = self.by_year("vendor_financing").sum(axis=0) + self.warrant_value
+        paid = self.by_year("compute_spend").sum(axis=0)
+        return np.divide(money_in, paid, out=np.full(paid.shape, np.nan), where=paid > 0)
+
+
+def _q(values: np.ndarray, q: float) -> float:
+    return float(np.quantile(values, q, method="linear"))
+
+
+def outcomes(scenario: str, summary: PathSummary, months: list[date]) -> pl.DataFrame:
+    """`sim.outcomes` of one scenario: scenario, outcome, month, value, unit (see the asset description)."""
+    model = summary.model
     end = months[-1]
     rows = []
-    for name, unit in (("p_outside_money_by", "probability"), ("outside_money_p50_by", "USD bn"),
-                       ("outside_money_p95_by", "USD bn")):
-        rows += [(name, month, stats[f"{name}{i}"], unit) for i, month in enumerate(year_ends)]
-    stall = int(stats["first_stall"])  # the median month, or none when fewer than half the paths stall
+    for i, m in enumerate(model.year_end_index):
+        month, outside = months[m], summary.outside[i]
+        rows += [("p_outside_money_by", month, float((outside > 0).mean()), "probability"),
+                 ("outside_money_p05_by", month, _q(outside, 0.05), "USD bn"),
+                 ("outside_money_p50_by", month, _q(outside, 0.5), "USD bn"),
+                 ("outside_money_p95_by", month, _q(outside, 0.95), "USD bn")]
+    for metric, unit in (("revenue", "USD bn per year"), ("compute_spend", "USD bn per year"), ("burn", "USD bn per year")):
+        for (year, idx), values in zip(summary.years, summary.by_year(metric)):
+            rows.append((f"{metric}_p50_in", months[idx[-1]], _q(values, 0.5), unit))
+    for (year, idx), values in zip(summary.years, summary.by_year("gw_online")):
+        rows.append(("gw_online_p50_at", months[idx[-1]], _q(values, 0.5), "GW"))
+    stall = int(np.quantile(summary.first_stall, 0.5, method="lower"))  # none when fewer than half the paths stall
+    share = summary.supplier_financed_share()
     rows += [
         ("first_stall_month_p50", months[stall] if stall < len(months) else None, None, "month"),
-        ("compute_spend_total_p50", end, tabled["compute_spend_total_p50"], "USD bn"),
-        ("supplier_financed_share_p50", end, tabled["supplier_financed_share_p50"], "share"),
-        ("p_amd_reaches_target", end, stats["p_amd_reaches_target"], "probability"),
-        ("warrant_value_expected", end, stats["warrant_value_expected"], "USD bn"),
-        ("warrant_shares_vested_expected", end, stats["warrant_shares_vested_expected"], "million shares"),
+        ("compute_spend_total_p50", end, _q(summary.by_year("compute_spend").sum(axis=0), 0.5), "USD bn"),
+        ("supplier_financed_share_p50", end, float(np.nanquantile(share, 0.5)) if np.isfinite(share).any() else None,
+         "share"),
+        ("p_amd_at_or_above_target_at_end", end, float(summary.amd_end.mean()), "probability"),
+        ("p_amd_touches_target_by_end", end, float(summary.amd_touch.mean()), "probability"),
+        ("warrant_value_expected", end, float(summary.warrant_value.mean()), "USD bn"),
+        ("warrant_value_pv_expected", month_date(model.valuation_month), float(summary.warrant_value_pv.mean()), "USD bn"),
+        ("warrant_shares_vested_expected", end, float(summary.vested_shares.mean()), "million shares"),
+        ("p_loi_on", end, float((summary.state > model.max_delay).mean()), "probability"),
     ]
     return pl.DataFrame([(scenario, *row) for row in rows], schema=OUTCOME_SCHEMA, orient="row")
 

@@ -1,5 +1,16 @@
-"""The inputs taken from the deals: the frames of sql/sim/commitments.sql, deployments.sql,
-equity.sql, per_gw_investment.sql and warrant_tranches.sql. Each function notes what it used.
+"""The inputs taken from the deals: the frames of sql/sim/payment_models.sql, cloud_schedules.sql,
+deployments.sql, equity.sql, per_gw_investment.sql and warrant_tranches.sql. Each function notes
+what it used.
+
+Every deal the totals count with OpenAI as a party has a payment model (raw.deal_terms
+`payment_model`, data/registry/README.md), and `payment_plan` says for each how the simulation
+pays it, from when to when and why (one `payment_model:<deal>` row in sim.scenario_inputs):
+
+* cloud_capacity: its payment terms (or, without terms, its amount evenly over its delivery term)
+  month by month; the cloud's own chip purchases are its capex and never added;
+* own_capex: per GW deployed (`deployments`), at the vendor's cost per GW (scenario);
+* equity, warrant, loan_backstop: money into or out of OpenAI, not spend (equity_payments,
+  vendor_financing, warrant); not_modelled: listed with its reason.
 
 Months are absolute month numbers (months.py) until they go into a frame as `pl.Date`.
 """
@@ -8,15 +19,18 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.simulation.months import month_date, month_number, month_text, period_months, yyyymm
+from assets.simulation.months import month_date, month_number, month_text, period_months
 from assets.simulation.provenance import Notes, cite
 
-OPEN_WINDOW_END = "2029-12"
-OPEN_WINDOW_REASON = ("assumption: deployment windows without a stated end are spread evenly to 2029-12, "
-                      "the end of the Broadcom window and of the Stargate programme (deal_terms AVGO-OAI-2025-10, "
-                      "STARGATE-2025-01)")
-TOLERANCE_USD_BN = 1e-9
+ROUNDING_USD_BN = 1e-5  # payment terms are written to 6 decimals (1,000 USD): thirds may add up a little over
 WARRANT_MEASURES = ("shares_m", "gw_condition", "price_condition_usd", "strike_usd")
+SPEND_MODELS = ("cloud_capacity", "own_capex")
+NOT_SPEND = {
+    "equity": "money into or out of OpenAI, not spend",
+    "warrant": "shares OpenAI receives when conditions hold, not spend",
+    "loan_backstop": "a guarantee: no money moves unless it is called, not spend",
+    "not_modelled": "left out of the simulation",
+}
 
 
 def _spread(deal_id: str, first: int, last: int, amount: float) -> list[tuple]:
@@ -25,69 +39,80 @@ def _spread(deal_id: str, first: int, last: int, amount: float) -> list[tuple]:
     return [(deal_id, m, amount / n) for m in range(first, last + 1)]
 
 
-def _year_slice(row: dict) -> tuple[int, int, float]:
-    """(first month, last month, amount) of one deal's commitment in one calendar year of the mart."""
-    year_first, year_last = row["calendar_year"] * 12, row["calendar_year"] * 12 + 11
-    if row["term_id"] is not None:  # rule 1: the term's own months, or the calendar year the mart puts it in
-        first, last = period_months(row["term_period"])
-        inside = year_first <= first and last <= year_last
-        return (first, last, row["term_usd_bn"]) if inside else (year_first, year_last, row["term_usd_bn"])
-    start, end = period_months(row["start_period"])[0], period_months(row["end_period"])[1]
-    years = end // 12 - start // 12 + 1  # rule 2: even split over the calendar years of the term
-    return max(start, year_first), min(end, year_last), row["deal_amount_usd_bn"] / years
+def _cloud_months(model: dict, terms: pl.DataFrame) -> tuple[list[tuple], str]:
+    """(deal_id, month, amount) of one cloud_capacity deal over its whole term, and how."""
+    deal = model["deal_id"]
+    if terms.height:
+        months = [m for row in terms.iter_rows(named=True) for m in _spread(deal, *period_months(row["period"]),
+                                                                            row["amount_usd_bn"])]
+        lines = ", ".join(terms["loaded_from"])
+        return months, f"{terms.height} payment terms ({lines})"
+    if model["amount_usd_bn"] is None or not model["delivery"]:
+        return [], ""
+    return (_spread(deal, *period_months(model["delivery"]), model["amount_usd_bn"]),
+            f"{model['amount_usd_bn']:g} bn evenly over {model['delivery']}")
 
 
-def commitments(frame: pl.DataFrame, notes: Notes, base_year_end: int) -> pl.DataFrame:
-    """`deal_id, month, amount_usd_bn`: the mart's yearly amounts per deal spread over their months;
-    months up to `base_year_end` are inside the reported cost base and left out."""
-    scheduled = frame.filter(pl.col("calendar_year").is_not_null())
-    slices = [(row, *_year_slice(row)) for row in scheduled.iter_rows(named=True)]
-    totals: dict[tuple, float] = {}
-    for row, _, _, amount in slices:
-        key = (row["calendar_year"], row["counterparty"])
-        totals[key] = totals.get(key, 0.0) + amount
-    for row in scheduled.unique(["calendar_year", "counterparty"]).iter_rows(named=True):
-        found, mart = totals[(row["calendar_year"], row["counterparty"])], row["mart_committed_usd_bn"]
-        if abs(found - mart) > TOLERANCE_USD_BN * max(1.0, abs(mart)):
-            raise ValueError(f"mart.commitment_schedule {row['calendar_year']} {row['counterparty']}: the deals add "
-                             f"up to {found} USD bn, the mart says {mart}")
-
+def payment_plan(models: pl.DataFrame, schedules: pl.DataFrame, notes: Notes, start: int, end: int) -> pl.DataFrame:
+    """Cloud payments `deal_id, month, amount_usd_bn, delayed` in the simulated months `start .. end`
+    (earlier months are history, inside the reported cash); notes one `payment_model:<deal>` row per
+    deal (own_capex deals are paid per GW from `deployments`). `delayed`: the deal's deliveries start
+    in the simulated months, so a path's delay postpones them."""
     out: list[tuple] = []
-    by_deal: dict[str, list[tuple]] = {}
-    for row, first, last, amount in slices:
-        paid = [m for m in _spread(row["deal_id"], first, last, amount) if m[1] > base_year_end]
-        out += paid
-        by_deal.setdefault(row["deal_id"], []).append((row, paid))
-    for deal_id, parts in by_deal.items():
-        paid = [m for _, p in parts for m in p]
-        if not paid:
-            continue
-        row, years = parts[0][0], sorted({r["calendar_year"] for r, _ in parts})
-        notes.add(f"compute_commitment:{deal_id}", sum(m[2] for m in paid), "USD bn",
-                  f"{row['basis']}: {row['rule']}; {cite(row)}",
-                  f"mart.commitment_schedule {row['counterparty']} {years[0]}..{years[-1]}, spread monthly; "
-                  f"{month_text(min(m[1] for m in paid))}..{month_text(max(m[1] for m in paid))} "
-                  f"(after the 2025 cost base)")
-    for row in frame.filter(pl.col("calendar_year").is_null()).iter_rows(named=True):
-        amount = row["term_usd_bn"] if row["term_id"] is not None else row["deal_amount_usd_bn"]
-        if amount is not None:
-            term = f"@{row['term_id']}" if row["term_id"] is not None else ""
-            notes.add(f"compute_commitment_not_scheduled:{row['deal_id']}{term}", amount, "USD bn",
-                      f"not in compute spend: the mart does not spread it ({row['mart_rules']}); {cite(row)}",
-                      f"mart.commitment_schedule {row['counterparty']}, no calendar year")
-    return pl.DataFrame([(d, month_date(m), a) for d, m, a in out], orient="row",
-                        schema={"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64})
+    for model in models.iter_rows(named=True):
+        deal, how = model["deal_id"], model["payment_model"]
+        source = f"{how} ({model['basis']}): {model['rule']}; {cite(model)}" if how else ""
+        if how is None:
+            notes.add(f"payment_model_missing:{deal}", model["amount_usd_bn"], "USD bn",
+                      "no payment_model row in data/registry/deal_terms.csv: neither paid nor listed", "raw.deal_terms")
+        elif how == "cloud_capacity":
+            months, basis = _cloud_months(model, schedules.filter(pl.col("deal_id") == deal))
+            if not months:
+                notes.add(f"payment_model:{deal}", None, "USD bn", f"{source}; NOT PAID: no amount or no delivery term",
+                          "raw.deal_terms payment_model")
+                continue
+            total = sum(m[2] for m in months)
+            counted = model["amount_usd_bn"]
+            if counted is not None and total > counted + ROUNDING_USD_BN:
+                raise ValueError(f"data/registry/deal_terms.csv: {deal} payment_schedule rows add up to {total:g} "
+                                 f"USD bn, more than the deal's counted {counted:g} (deals.csv amount_usd_bn)")
+            first_delivery = min(m[1] for m in months)
+            delayed = first_delivery >= start
+            paid = [(d, m, a, delayed) for d, m, a in months if start <= m <= end]
+            out += paid
+            span = (f"{month_text(min(m[1] for m in paid))}..{month_text(max(m[1] for m in paid))}" if paid
+                    else "nothing in the simulated months")
+            notes.add(f"payment_model:{deal}", sum(m[2] for m in paid), "USD bn", source,
+                      f"paid as delivered {span} ({basis}); "
+                      + ("deliveries start in the simulated months: a path's delay postpones the first months, "
+                         "which are then not delivered and not paid" if delayed else "already delivering: not delayed")
+                      + f"; {total:g} bn over the whole term")
+        elif how == "own_capex":
+            notes.add(f"payment_model:{deal}", None, "USD bn", source,
+                      f"per GW deployed (deployment_window rows) at {model['counterparty']}'s cost per GW "
+                      "x own_capex_share (scenario); delivery " + (model["delivery"] or "not stated"))
+        else:
+            notes.add(f"payment_model:{deal}", model["amount_usd_bn"], "USD bn", source,
+                      f"{NOT_SPEND[how]}; delivery {model['delivery'] or 'not stated'}")
+    return pl.DataFrame([(d, month_date(m), a, delayed) for d, m, a, delayed in out], orient="row",
+                        schema={"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64,
+                                "delayed": pl.Boolean})
 
 
 def deployments(frame: pl.DataFrame, notes: Notes) -> pl.DataFrame:
-    """`deal_id, month, gw`: each deal's first GW over its stated period, the rest evenly to the window's end."""
+    """`deal_id, month, gw, supplier`: each own_capex deal's first GW over its stated period, the rest
+    evenly to the end of the window (or, without a stated end, of its payment model's delivery term)."""
     out = []
     for (deal_id,), rows in frame.group_by("deal_id", maintain_order=True):
         total = rows.filter(pl.col("item") != "first_gw").row(0, named=True)
-        end = period_months(total["period"] or OPEN_WINDOW_END)[1]
+        window = total["period"] or total["delivery"]
+        if not window:
+            raise ValueError(f"data/registry/deal_terms.csv: {deal_id} deployment_window has no period and its "
+                             "payment_model no delivery term: the simulation cannot date its GW")
+        end = period_months(window)[1]
         first = rows.filter(pl.col("item") == "first_gw")
         if first.is_empty():
-            out += _spread(deal_id, period_months(total["period"])[0], end, total["gw"])
+            out += _spread(deal_id, period_months(window)[0], end, total["gw"])
         else:
             head = first.row(0, named=True)
             head_first, head_last = period_months(head["period"])
@@ -95,12 +120,12 @@ def deployments(frame: pl.DataFrame, notes: Notes) -> pl.DataFrame:
             out += _spread(deal_id, head_last + 1, end, total["gw"] - head["gw"])
             notes.add(f"deployment_first_gw:{deal_id}", head["gw"], "GW", f"{head['basis']}: {cite(head)}",
                       f"raw.deal_terms deployment_window {head['period']}")
+        window_text = total["period"] or f"no end stated: to the end of the delivery term {total['delivery']}"
         notes.add(f"deployment_total_gw:{deal_id}", total["gw"], "GW", f"{total['basis']}: {cite(total)}",
-                  f"raw.deal_terms deployment_window {total['period'] or 'no end stated'}")
-        if not total["period"]:
-            notes.add(f"deployment_window_end:{deal_id}", yyyymm(end), "YYYYMM", OPEN_WINDOW_REASON, "assumption")
-    return pl.DataFrame([(d, month_date(m), gw) for d, m, gw in out], orient="row",
-                        schema={"deal_id": pl.String, "month": pl.Date, "gw": pl.Float64})
+                  f"raw.deal_terms deployment_window {window_text}")
+    supplier = dict(frame.select("deal_id", "supplier").unique().iter_rows())
+    return pl.DataFrame([(d, month_date(m), gw, supplier[d]) for d, m, gw in out], orient="row",
+                        schema={"deal_id": pl.String, "month": pl.Date, "gw": pl.Float64, "supplier": pl.String})
 
 
 def _payment_month(period: str, announced_on) -> int:
@@ -146,9 +171,10 @@ def _supplier_deal(deployment_terms: pl.DataFrame, supplier: str, what: str) -> 
 
 
 def vendor_financing(per_gw: pl.DataFrame, deployment_terms: pl.DataFrame, equity: pl.DataFrame,
-                     notes: Notes) -> tuple[str, float, float]:
-    """(deal whose GW trigger the money, USD bn per GW, cap): the cap is the stated ceiling less the
-    equity the same investor put in through the same overlap group."""
+                     notes: Notes) -> tuple[str, float, float, str]:
+    """(deal whose GW trigger the money, USD bn per GW, cap, investor): the cap is the stated ceiling
+    less the equity the same investor put in through the same overlap group. The money is a letter
+    of intent's: the deal whose GW trigger it happens only with it (`loi_deal`)."""
     rate = per_gw.filter(pl.col("unit") == "USD bn per GW").row(0, named=True)
     ceiling = per_gw.filter(pl.col("item") == "max_total").row(0, named=True)
     investor = rate["investor"]
@@ -161,7 +187,10 @@ def vendor_financing(per_gw: pl.DataFrame, deployment_terms: pl.DataFrame, equit
               f"derived: stated ceiling {ceiling['value']:g} less {already:g} already invested as equity in the same "
               f"overlap group ({rate['overlap_group']}); {cite(ceiling)}",
               "raw.deal_terms per_gw_investment, core.deal_flows equity")
-    return deal, rate["value"], ceiling["value"] - already
+    notes.add(f"loi_deal:{deal}", None, "", "its GW, their cost and the per-GW money happen together, only on the "
+              "paths where the letter of intent happens (nvidia_loi_probability); nothing replaces that capacity "
+              "on the other paths", f"raw.deal_terms per_gw_investment {rate['deal_id']}")
+    return deal, rate["value"], ceiling["value"] - already, investor
 
 
 def warrant(frame: pl.DataFrame, deployment_terms: pl.DataFrame, notes: Notes) -> tuple[pl.DataFrame, str]:

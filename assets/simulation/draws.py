@@ -28,6 +28,7 @@ class Draws:
     ceiling: np.ndarray  # (n,) standard normal: user ceiling
     delay: np.ndarray    # (n,) uniform [0, 1): deployment delay
     loi: np.ndarray      # (n,) uniform [0, 1): NVIDIA LOI switched on
+    revenue_per_gw: np.ndarray  # (n,) standard normal: revenue per GW around its reported level
     arpu: np.ndarray     # (n_arpu_steps, n) standard normal: ARPU random walk
     amd: np.ndarray      # (n_amd_steps, n) standard normal: AMD log returns
 
@@ -49,6 +50,7 @@ def draw_paths(seed: int, first_path: int, n_paths: int, n_arpu_steps: int, n_am
         ceiling=buffers.get("draw_ceiling", (n_paths,)),
         delay=buffers.get("draw_delay", (n_paths,)),
         loi=buffers.get("draw_loi", (n_paths,)),
+        revenue_per_gw=buffers.get("draw_rpg", (n_paths,)),
         arpu=buffers.get("draw_arpu", (n_arpu_steps, n_paths)),
         amd=buffers.get("draw_amd", (n_amd_steps, n_paths)),
     )
@@ -60,6 +62,7 @@ def draw_paths(seed: int, first_path: int, n_paths: int, n_arpu_steps: int, n_am
         rng.standard_normal(out=draws.ceiling[paths])
         rng.random(out=draws.delay[paths])
         rng.random(out=draws.loi[paths])
+        rng.standard_normal(out=draws.revenue_per_gw[paths])
         for steps, target in ((n_arpu_steps, draws.arpu), (n_amd_steps, draws.amd)):
             block_draws = buffers.get("draw_block", (steps, size))  # (step, path) order within the block
             rng.standard_normal(out=block_draws)

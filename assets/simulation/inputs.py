@@ -5,12 +5,10 @@ This is the engine's input boundary, filled from the warehouse tables by `wareho
 Money is in USD bn, users in millions, GW in gigawatts, months are `pl.Date` / `date` values on
 the first of the month.
 
-Two rules are read from the frames rather than stored as flags:
-
-* a deal that appears in `deployments` *and* in `commitments` pays its schedule as its GW come
-  online, so a path's deployment delay defers those payments too;
-* a deal that appears in `deployments` but not in `commitments` (no contract value was
-  disclosed) is paid per GW as its GW come online, at the scenario's `chip_spend_per_gw_usd_bn`.
+How each deal is paid (data/registry deal_terms `payment_model`) is decided in deal_inputs.py;
+here a rented (cloud_capacity) deal arrives as monthly payments, a bought (own_capex) one as GW
+per month whose cost per GW is the scenario's, and the NVIDIA letter of intent as one own_capex
+deal (`loi_deal`) whose GW and per-GW money happen only on the paths where the LOI does.
 """
 
 from __future__ import annotations
@@ -26,13 +24,16 @@ _FRAMES: dict[str, dict[str, type[pl.DataType]]] = {
     "user_history": {"month": pl.Date, "users_m": pl.Float64},
     "arpu_history": {"month": pl.Date, "arpu_usd": pl.Float64},
     "personal_share": {"month": pl.Date, "personal_share": pl.Float64},
-    "commitments": {"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64},
-    "deployments": {"deal_id": pl.String, "month": pl.Date, "gw": pl.Float64},
+    "cloud_payments": {"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64, "delayed": pl.Boolean},
+    "deal_suppliers": {"deal_id": pl.String, "supplier": pl.String, "payment_model": pl.String},
+    "deployments": {"deal_id": pl.String, "month": pl.Date, "gw": pl.Float64, "supplier": pl.String},
     "equity_inflows": {"deal_id": pl.String, "month": pl.Date, "amount_usd_bn": pl.Float64,
-                       "from_supplier": pl.Boolean},
+                       "from_supplier": pl.Boolean, "investor": pl.String},
     "amd_history": {"month": pl.Date, "close_usd": pl.Float64},
     "warrant_tranches": {"tranche": pl.String, "shares_m": pl.Float64, "gw_condition": pl.Float64,
                          "price_condition_usd": pl.Float64, "strike_usd": pl.Float64},
+    "reported_history": {"metric": pl.String, "first": pl.Int64, "last": pl.Int64, "value": pl.Float64,
+                         "source_date": pl.Date},
     "provenance": {"parameter": pl.String, "value": pl.Float64, "unit": pl.String,
                    "source_or_assumption": pl.String, "estimated_from": pl.String},
 }
@@ -56,16 +57,25 @@ class SimulationInputs:
             total revenue; total revenue = consumer revenue / personal share.
 
     Compute and financing
-        commitments: `deal_id, month, amount_usd_bn` — contracted compute payments per month.
-        deployments: `deal_id, month, gw` — GW each deal brings online per month, before delays.
-        equity_inflows: `deal_id, month, amount_usd_bn, from_supplier` — raised rounds paid in
-            the horizon (`from_supplier`: the investor also sells compute to OpenAI).
-        vendor_financing_deal: the `deployments` deal whose GW trigger per-GW vendor financing.
-        vendor_financing_per_gw_usd_bn: money per GW of that deal brought online.
+        cloud_payments: `deal_id, month, amount_usd_bn, delayed` — rented capacity paid as it is
+            delivered; `delayed`: its deliveries start in the simulated months, so a path's delay
+            postpones the first months (which are then not delivered and not paid).
+        deployments: `deal_id, month, gw, supplier` — GW of each bought (own_capex) deal per month,
+            before delays and before `own_capex_share`.
+        deal_suppliers: `deal_id, supplier, payment_model` — who is paid for each spend deal.
+        loi_deal: the `deployments` deal that happens only with the NVIDIA letter of intent.
+        equity_inflows: `deal_id, month, amount_usd_bn, from_supplier, investor` — raised rounds
+            paid in the horizon (`from_supplier`: the investor also sells compute to OpenAI).
+        vendor_financing_per_gw_usd_bn: money per GW of `loi_deal` brought online (LOI paths only).
         vendor_financing_cap_usd_bn: the most it can add up to.
+        vendor_financing_investor: who pays it (a supplier: NVIDIA).
+        base_gw_online: GW online at the latest reported figure (paid inside the other costs).
+        revenue_per_gw_year_usd_bn, revenue_per_gw_month: revenue one GW online served in a year
+            of reported figures, and the month that level is centred on.
 
     AMD and the warrant
-        amd_s0_usd, amd_s0_month: last observed close and its month; the GBM starts after it.
+        amd_s0_usd, amd_s0_month: the latest close in the warehouse and its month; the GBM starts
+            after it (also from before start_month, when the prices end earlier).
         amd_history: `month, close_usd` — month-end closes for horizon months up to `amd_s0_month`.
         amd_mu_annual, amd_sigma_annual: GBM drift (arithmetic) and volatility per year.
         amd_window: how they were estimated (dates, number of returns, annualisation).
@@ -77,6 +87,8 @@ class SimulationInputs:
         other_opex_base_month: the month that yearly figure is centred on; growth counts from it.
             Commitments due up to the end of the base year are inside this figure.
 
+    reported_history: `metric, first, last, value, source_date` — reported `revenue` and `cash_burn`
+        with their first and last absolute month (the anchor comparison's history months).
     provenance: `parameter, value, unit, source_or_assumption, estimated_from` for every figure
         above, as shown in `sim.scenario_inputs`.
     """
@@ -89,12 +101,17 @@ class SimulationInputs:
     arpu_level_usd: float
     arpu_level_month: date
     personal_share: pl.DataFrame
-    commitments: pl.DataFrame
+    cloud_payments: pl.DataFrame
     deployments: pl.DataFrame
+    deal_suppliers: pl.DataFrame
+    loi_deal: str
     equity_inflows: pl.DataFrame
-    vendor_financing_deal: str
     vendor_financing_per_gw_usd_bn: float
     vendor_financing_cap_usd_bn: float
+    vendor_financing_investor: str
+    base_gw_online: float
+    revenue_per_gw_year_usd_bn: float
+    revenue_per_gw_month: date
     amd_s0_usd: float
     amd_s0_month: date
     amd_history: pl.DataFrame
@@ -105,6 +122,7 @@ class SimulationInputs:
     warrant_gw_deal: str
     other_opex_usd_bn: float
     other_opex_base_month: date
+    reported_history: pl.DataFrame
     provenance: pl.DataFrame
 
     def __post_init__(self) -> None:
@@ -124,9 +142,7 @@ class SimulationInputs:
             raise ValueError("arpu_history needs at least two months to estimate a drift")
         if self.personal_share.is_empty() or not self.personal_share["personal_share"].is_between(0, 1, closed="right").all():
             raise ValueError("personal_share needs at least one statement, each in (0, 1]")
-        if month_number(self.amd_s0_month) < month_number(self.start_month) - 1:
-            raise ValueError(f"amd_s0_month {self.amd_s0_month} is more than one month before start_month")
-        for deal in (self.vendor_financing_deal, self.warrant_gw_deal):
+        for deal in (self.loi_deal, self.warrant_gw_deal):
             if deal not in set(self.deployments["deal_id"]):
                 raise ValueError(f"{deal!r} has no rows in deployments")
 

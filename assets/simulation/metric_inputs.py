@@ -115,3 +115,37 @@ def users_revenue(metrics: Metrics) -> dict:
         "arpu_level_usd": level,
         "arpu_level_month": revenue["month"],
     }
+
+
+def compute_base(metrics: Metrics) -> dict:
+    """GW online at the latest reported figure, and revenue per GW-year from reported figures.
+
+    Revenue per GW-year of a year Y = reported revenue of Y / mean of the GW online reported at the
+    end of Y-1 and of Y (capacity grew through the year); every year with both figures is noted, the
+    latest one is the level (centred on the middle of Y), the others show its spread.
+    """
+    notes = metrics.notes
+    online = metrics.series("compute_capacity_online")
+    latest = online.row(-1, named=True)
+    notes.add("base_gw_online", latest["value"], "GW", f"{latest['reliability']}: {cite(latest)}",
+              f"{TABLE} {latest['metric_id']} ({latest['period']}); paid inside the other operating costs")
+    gw_at = {row["last_month"].year: row for row in online.iter_rows(named=True)}
+    revenue = metrics.frame.filter((pl.col("metric") == "revenue") & pl.col("period").str.contains(r"^\d{4}$"))
+    ratios = []
+    for year in sorted(set(revenue["period"].cast(int).to_list())):
+        if year in gw_at and year - 1 in gw_at:
+            row = metrics.latest("revenue", str(year))
+            mean_gw = (gw_at[year - 1]["value"] + gw_at[year]["value"]) / 2
+            ratio = row["value"] / mean_gw
+            ratios.append((year, ratio))
+            notes.add(f"revenue_per_gw_year@{year}", ratio, "USD bn per GW-year",
+                      f"derived: {year} revenue {row['value']:g} ({cite(row)}) / mean GW online "
+                      f"{gw_at[year - 1]['value']:g} (end {year - 1}) and {gw_at[year]['value']:g} (end {year}) "
+                      f"({cite(gw_at[year])})",
+                      f"{TABLE} {row['metric_id']}, {gw_at[year - 1]['metric_id']}, {gw_at[year]['metric_id']}")
+    if not ratios:
+        raise ValueError(f"{TABLE}: no year with both reported revenue and GW online at its start and end: "
+                         "revenue per GW cannot be derived")
+    year, level = ratios[-1]
+    return {"base_gw_online": latest["value"], "revenue_per_gw_year_usd_bn": level,
+            "revenue_per_gw_month": month_date(year * 12 + 6)}

@@ -9,14 +9,18 @@ and handed out as their (paths, months) transposes. Per path (vectorised over th
   `m_i - m_L` over the reported figures (so `r` is fitted to the history for each ceiling);
 * ARPU: `log a(m) = log a* + g (m - m_a) + sigma_m * (sum of monthly N(0,1) after m_a)`;
 * revenue = users x ARPU / 1000 / personal share (USD bn per month);
-* compute spend, GW online and per-GW vendor financing: the model's delay-table row of the
-  path's delay, `d = floor(log(1-u) / log(1-p))` (geometric, mean = scenario mean, capped);
-  vendor financing only if the path's LOI draw is below its probability;
+* compute spend, GW online and per-GW vendor financing: the model's state column of the path's
+  delay `d = floor(log(1-u) / log(1-p))` (geometric, mean = scenario mean, capped) and of its
+  LOI draw (on if below its probability): the LOI's GW, their cost and its money together;
+* revenue = min(demand, capacity): demand = users x ARPU / 1000 / personal share (USD bn per
+  month), capacity = the state's revenue capacity x a lognormal per-path factor on revenue per GW;
 * cash: `cash(m) = cash(m-1) + inflows - outflows`; whenever that would be negative, outside
   money equal to the shortfall is injected and recorded, leaving cash at zero;
-* AMD: month-end closes while known, then GBM steps `N((mu - sigma^2/2)/12, sigma^2/12)`;
-* warrant tranche k vests in the first month in which the path's GW condition (its delayed
-  AMD GW) and the price condition hold, valued at that month's price less the strike.
+* AMD: month-end closes while known, then GBM steps `N((mu - sigma^2/2)/12, sigma^2/12)` from the
+  latest close (steps before the first month are taken but not shown);
+* warrant tranche k vests in the first month in which the path's GW condition (its delayed AMD GW)
+  and the price condition both hold, valued at that month's price less the strike, and discounted
+  from that month to the valuation month.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import numpy as np
 
 from assets.simulation.buffers import Buffers
 from assets.simulation.draws import Draws
-from assets.simulation.model import Model
+from assets.simulation.model import Model, state_index
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Paths:
 
     users_m: np.ndarray           # (n, M)
     arpu_usd: np.ndarray          # (n, M)
+    demand: np.ndarray            # (n, M) revenue demand before the compute cap
     revenue: np.ndarray           # (n, M)
     compute_spend: np.ndarray     # (n, M)
     other_opex: np.ndarray        # (M,) same on every path
@@ -52,8 +57,10 @@ class Paths:
     amd_price: np.ndarray         # (n, M)
     delay: np.ndarray             # (n,) months
     loi_on: np.ndarray            # (n,) bool
+    state: np.ndarray             # (n,) the model's state column (LOI on, delay)
     vest_month: np.ndarray        # (n, T) horizon index of vesting, -1 if not vested
     warrant_value: np.ndarray     # (n,) USD bn, vested tranches at their vesting prices
+    warrant_value_pv: np.ndarray  # (n,) USD bn, the same discounted to the valuation month
 
     @property
     def outside_money(self) -> np.ndarray:
@@ -105,20 +112,23 @@ def _delays(model: Model, u: np.ndarray) -> np.ndarray:
 def _amd(model: Model, z: np.ndarray, price: np.ndarray) -> np.ndarray:
     known = model.amd_known.size
     price[:known] = model.amd_known[:, None]
-    if model.n_amd_steps:  # one step per month after the last known close; the draws become the steps
+    if model.n_amd_steps:  # one step per month after the latest close; the draws become the steps
         steps = np.multiply(z, model.amd_step_sd, out=z)
         steps += model.amd_step_mean
-        np.exp(_running(steps, np.add), out=price[known:])
+        _running(steps, np.add)
+        np.exp(steps[model.n_amd_steps - (price.shape[0] - known):], out=price[known:])
         price[known:] *= model.amd_s0
     return price
 
 
-def _vesting(model: Model, price: np.ndarray, delay: np.ndarray, buffers: Buffers) -> tuple[np.ndarray, np.ndarray]:
+def _vesting(model: Model, price: np.ndarray, state: np.ndarray,
+             buffers: Buffers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = price.shape[1]
     vest_month = np.full((n, model.tranche_price.size), -1, dtype=np.int64)
     value = np.zeros(n)
+    value_pv = np.zeros(n)
     for k in range(model.tranche_price.size):
-        gw_month = model.tranche_gw_month[k, delay]  # first month the path's GW condition holds
+        gw_month = model.tranche_gw_month[k, state]  # first month the path's GW condition holds
         first_possible = int(gw_month.min())
         if first_possible >= model.n_months:
             continue
@@ -129,25 +139,34 @@ def _vesting(model: Model, price: np.ndarray, delay: np.ndarray, buffers: Buffer
         vested = hit.any(axis=0)
         first = hit.argmax(axis=0) + first_possible
         vest_month[:, k] = np.where(vested, first, -1)
-        at_vest = price[first, np.arange(n)]
-        value += np.where(vested, model.tranche_shares[k] * (at_vest - model.tranche_strike[k]) / 1000.0, 0.0)
-    return vest_month, value
+        at_vest = np.where(vested, model.tranche_shares[k] * (price[first, np.arange(n)] - model.tranche_strike[k])
+                           / 1000.0, 0.0)
+        value += at_vest
+        value_pv += at_vest * model.discount[first]
+    return vest_month, value, value_pv
 
 
-def simulate(model: Model, draws: Draws, buffers: Buffers | None = None) -> Paths:
+def simulate(model: Model, draws: Draws, buffers: Buffers | None = None, cash_only: bool = False) -> Paths:
     """Simulate the paths of `draws` under `model` (this consumes the step draws: they are
-    overwritten in place). With `buffers`, the arrays live in them until the next call."""
+    overwritten in place). With `buffers`, the arrays live in them until the next call.
+
+    `cash_only` skips AMD's price and the warrant (they move no cash in the model): `amd_price`,
+    `vest_month` and the warrant values are then empty, and `draws` need no AMD steps."""
     buffers = buffers or Buffers()
     shape = (model.n_months, draws.n_paths)
     users = _users(model, draws.ceiling, buffers.get("users", shape))
     arpu = _arpu(model, draws.arpu, buffers.get("arpu", shape))
-    revenue = np.multiply(users, arpu, out=buffers.get("revenue", shape))
-    revenue /= (1000.0 * model.personal_share)[:, None]
+    demand = np.multiply(users, arpu, out=buffers.get("demand", shape))
+    demand /= (1000.0 * model.personal_share)[:, None]
     delay = _delays(model, draws.delay)
     loi_on = draws.loi < model.loi_probability
-    compute = np.take(model.compute_spend, delay, axis=1, out=buffers.get("compute", shape), mode="clip")
-    vendor = np.take(model.vendor_flow, delay, axis=1, out=buffers.get("vendor", shape), mode="clip")
-    vendor *= loi_on
+    state = state_index(loi_on, delay, model.max_delay)
+    revenue = np.take(model.capacity_revenue, state, axis=1, out=buffers.get("revenue", shape), mode="clip")
+    if model.revenue_per_gw_log_sd:
+        revenue *= np.exp(model.revenue_per_gw_log_sd * draws.revenue_per_gw)
+    np.minimum(revenue, demand, out=revenue)
+    compute = np.take(model.compute_spend, state, axis=1, out=buffers.get("compute", shape), mode="clip")
+    vendor = np.take(model.vendor_flow, state, axis=1, out=buffers.get("vendor", shape), mode="clip")
 
     level = np.add(revenue, vendor, out=buffers.get("cash", shape))  # becomes the cash before any injection
     level -= compute
@@ -161,11 +180,16 @@ def simulate(model: Model, draws: Draws, buffers: Buffers | None = None) -> Path
     np.maximum(injected, 0.0, out=injected)
     cash = np.add(level, injected, out=level)
 
-    price = _amd(model, draws.amd, buffers.get("amd", shape))
-    vest_month, warrant_value = _vesting(model, price, delay, buffers)
+    if cash_only:
+        price, vest_month = np.empty((0, draws.n_paths)), np.empty((draws.n_paths, 0), dtype=np.int64)
+        warrant_value = warrant_value_pv = np.empty(0)
+    else:
+        price = _amd(model, draws.amd, buffers.get("amd", shape))
+        vest_month, warrant_value, warrant_value_pv = _vesting(model, price, state, buffers)
     return Paths(
         users_m=users.T,
         arpu_usd=arpu.T,
+        demand=demand.T,
         revenue=revenue.T,
         compute_spend=compute.T,
         other_opex=model.other_opex,
@@ -173,10 +197,12 @@ def simulate(model: Model, draws: Draws, buffers: Buffers | None = None) -> Path
         vendor_financing=vendor.T,
         outside_cumulative=injected.T,
         cash=cash.T,
-        gw_online=np.take(model.gw_online, delay, axis=1, out=buffers.get("gw", shape), mode="clip").T,
+        gw_online=np.take(model.gw_online, state, axis=1, out=buffers.get("gw", shape), mode="clip").T,
         amd_price=price.T,
         delay=delay,
         loi_on=loi_on,
+        state=state,
         vest_month=vest_month,
         warrant_value=warrant_value,
+        warrant_value_pv=warrant_value_pv,
     )

@@ -2,12 +2,16 @@
 
 Memory is bounded by the chunk (`chunk_paths` x months float64 working arrays) plus, for the
 whole run, three float32 (month x path) arrays for the quantiles of cash, revenue and AMD price
-and a few numbers per path for the outcomes (about 0.8 GB at 1,000,000 paths x 66 months).
+and a few numbers per path and year for the outcomes (about 0.9 GB at 1,000,000 paths x 61 months).
+
+`run_sensitivity` swings every scenario parameter to the low and high end of its stated range,
+one at a time, and keeps two figures per run (the 2030 median outside money and P(outside money
+by 2028)); it simulates the same paths (same seed) but skips the tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import polars as pl
@@ -18,7 +22,7 @@ from assets.simulation.draws import BLOCK_PATHS, draw_paths
 from assets.simulation.inputs import SimulationInputs
 from assets.simulation.model import Model, build_model
 from assets.simulation.months import month_date
-from assets.simulation.params import ScenarioParams
+from assets.simulation.params import UNITS, Ranges, ScenarioParams
 from assets.simulation.paths import Paths, simulate
 from assets.simulation.scenario_inputs import scenario_inputs
 
@@ -27,31 +31,34 @@ DEFAULT_SEED = 20251006
 CHUNK_PATHS = 4 * BLOCK_PATHS
 SAMPLE_PATHS = 200
 STORED_METRICS = ("cash", "revenue", "amd_price")
+SENSITIVITY_YEARS = (2030, 2028)  # median outside money by the end of the first, P(outside money) by the second
 
 
 @dataclass(frozen=True)
 class SimulationResult:
-    """The four `sim.*` tables of one or more scenarios."""
+    """The `sim.*` tables of one or more scenarios, and each scenario's per-path summary."""
 
     scenario_inputs: pl.DataFrame
     path_quantiles: pl.DataFrame
     outcomes: pl.DataFrame
     sample_paths: pl.DataFrame
+    summaries: dict = field(default_factory=dict, compare=False)  # scenario -> aggregate.PathSummary
 
     @staticmethod
     def concat(results: list[SimulationResult]) -> SimulationResult:
         """Stack the tables of several scenario runs."""
-        return SimulationResult(*(pl.concat([getattr(r, f.name) for r in results]) for f in fields(SimulationResult)))
+        tables = [f.name for f in fields(SimulationResult) if f.name != "summaries"]
+        return SimulationResult(*(pl.concat([getattr(r, name) for r in results]) for name in tables),
+                                summaries={k: v for r in results for k, v in r.summaries.items()})
 
 
 def metric_tables(model: Model) -> dict[str, np.ndarray]:
-    """Path metrics that depend only on (LOI on, delay), as `table[loi_on, delay, month]`."""
+    """Path metrics that depend only on the state (LOI on, delay), as `table[state, month]`."""
     supplier_equity = np.cumsum(model.supplier_equity)
-    financing_on = np.cumsum(model.vendor_flow.T, axis=1) + supplier_equity
     return {
-        "compute_spend": np.stack([model.compute_spend.T, model.compute_spend.T]),
-        "gw_online": np.stack([model.gw_online.T, model.gw_online.T]),
-        "vendor_financing": np.stack([np.broadcast_to(supplier_equity, financing_on.shape), financing_on]),
+        "compute_spend": model.compute_spend.T,
+        "gw_online": model.gw_online.T,
+        "vendor_financing": np.cumsum(model.vendor_flow.T, axis=1) + supplier_equity,
     }
 
 
@@ -69,58 +76,69 @@ def sample_metrics(model: Model, paths: Paths, n: int) -> dict[str, np.ndarray]:
 
 
 class _Collector:
-    """What the tables need from every path, filled chunk by chunk."""
+    """What the tables need from every path, filled chunk by chunk (`tables=False`: outside money only)."""
 
-    def __init__(self, model: Model, n_paths: int) -> None:
-        self.model = model
-        self.stored = {name: np.empty((model.n_months, n_paths), dtype=np.float32) for name in STORED_METRICS}
-        self.delay = np.empty(n_paths, dtype=np.int64)
-        self.loi_on = np.empty(n_paths, dtype=bool)
+    def __init__(self, model: Model, n_paths: int, tables: bool = True) -> None:
+        self.model, self.tables = model, tables
+        self.years = aggregate.horizon_years(model)
         self.outside = np.empty((model.year_end_index.size, n_paths))
+        if not tables:
+            return
+        self.stored = {name: np.empty((model.n_months, n_paths), dtype=np.float32) for name in STORED_METRICS}
+        self.state = np.empty(n_paths, dtype=np.int64)
+        self.revenue_year = np.empty((len(self.years), n_paths))
         self.first_stall = np.empty(n_paths, dtype=np.int64)
-        self.amd_hit = np.empty(n_paths, dtype=bool)
+        self.amd_touch = np.empty(n_paths, dtype=bool)
+        self.amd_end = np.empty(n_paths, dtype=bool)
         self.warrant_value = np.empty(n_paths)
+        self.warrant_value_pv = np.empty(n_paths)
         self.vested_shares = np.empty(n_paths)
         self.sample: dict[str, np.ndarray] = {}
 
     def add(self, first: int, paths: Paths) -> None:
         cols = slice(first, first + paths.delay.size)
-        for name in STORED_METRICS:
-            self.stored[name][:, cols] = getattr(paths, name).T
-        self.delay[cols] = paths.delay
-        self.loi_on[cols] = paths.loi_on
         outside = paths.outside_cumulative.T  # (M, n)
         self.outside[:, cols] = outside[self.model.year_end_index]
+        if not self.tables:
+            return
+        for name in STORED_METRICS:
+            self.stored[name][:, cols] = getattr(paths, name).T
+        self.state[cols] = paths.state
+        revenue = paths.revenue.T
+        for i, (_, months) in enumerate(self.years):
+            self.revenue_year[i, cols] = revenue[months].sum(axis=0)
         stalled = outside > 0
         self.first_stall[cols] = np.where(stalled[-1], stalled.argmax(axis=0), self.model.n_months)
-        self.amd_hit[cols] = paths.amd_price.T.max(axis=0) >= self.model.amd_target
+        price = paths.amd_price.T
+        self.amd_touch[cols] = price.max(axis=0) >= self.model.amd_target
+        self.amd_end[cols] = price[-1] >= self.model.amd_target
         self.warrant_value[cols] = paths.warrant_value
+        self.warrant_value_pv[cols] = paths.warrant_value_pv
         self.vested_shares[cols] = (paths.vest_month >= 0) @ self.model.tranche_shares
         if first == 0:
             self.sample = sample_metrics(self.model, paths, SAMPLE_PATHS)
 
-    def per_path(self) -> pl.DataFrame:
-        return pl.DataFrame({
-            **{f"outside_{i}": row for i, row in enumerate(self.outside)},
-            "first_stall": self.first_stall,
-            "amd_hit": self.amd_hit,
-            "warrant_value": self.warrant_value,
-            "vested_shares": self.vested_shares,
-        })
+    def summary(self) -> aggregate.PathSummary:
+        return aggregate.PathSummary(
+            model=self.model, years=self.years, state=self.state, outside=self.outside,
+            revenue_year=self.revenue_year, first_stall=self.first_stall, amd_touch=self.amd_touch,
+            amd_end=self.amd_end, warrant_value=self.warrant_value, warrant_value_pv=self.warrant_value_pv,
+            vested_shares=self.vested_shares)
 
 
-def tabled_medians(counts: pl.DataFrame, tables: dict[str, np.ndarray]) -> dict[str, float]:
-    """Medians over paths of horizon totals that depend only on (LOI on, delay)."""
-    compute_total = tables["compute_spend"].sum(axis=2)
-    totals = {
-        "compute_spend_total_p50": compute_total,
-        "supplier_financed_share_p50": tables["vendor_financing"][..., -1] / compute_total,
-    }
-    loi, delay = counts["loi_on"].cast(pl.Int64).to_numpy(), counts["delay"].to_numpy()
-    frame = pl.concat([counts.with_columns(outcome=pl.lit(name), value=pl.Series(total[loi, delay]))
-                       for name, total in totals.items()])
-    medians = aggregate.weighted_quantiles(frame, ["outcome"], int(counts["weight"].sum()), (0.5,), ("p50",))
-    return dict(medians.select("outcome", "p50").iter_rows())
+def _simulate_all(model: Model, n_paths: int, seed: int, chunk_paths: int, tables: bool = True) -> _Collector:
+    if n_paths < 1:
+        raise ValueError(f"n_paths must be at least 1, got {n_paths}")
+    if chunk_paths < 1 or chunk_paths % BLOCK_PATHS:
+        raise ValueError(f"chunk_paths must be a positive multiple of {BLOCK_PATHS}, got {chunk_paths}")
+    collector = _Collector(model, n_paths, tables)
+    buffers = Buffers()
+    for first in range(0, n_paths, chunk_paths):
+        n = min(chunk_paths, n_paths - first)
+        # AMD's steps are each block's last draws: leaving them out changes no other draw
+        draws = draw_paths(seed, first, n, model.n_arpu_steps, model.n_amd_steps if tables else 0, buffers)
+        collector.add(first, simulate(model, draws, buffers, cash_only=not tables))
+    return collector
 
 
 def run_scenario(inputs: SimulationInputs, params: ScenarioParams, scenario: str, *,
@@ -131,27 +149,17 @@ def run_scenario(inputs: SimulationInputs, params: ScenarioParams, scenario: str
     `chunk_paths` (a multiple of `BLOCK_PATHS`) bounds the working memory; it does not change
     the results.
     """
-    if n_paths < 1:
-        raise ValueError(f"n_paths must be at least 1, got {n_paths}")
-    if chunk_paths < 1 or chunk_paths % BLOCK_PATHS:
-        raise ValueError(f"chunk_paths must be a positive multiple of {BLOCK_PATHS}, got {chunk_paths}")
     model = build_model(inputs, params)
-    collector = _Collector(model, n_paths)
-    buffers = Buffers()
-    for first in range(0, n_paths, chunk_paths):
-        n = min(chunk_paths, n_paths - first)
-        draws = draw_paths(seed, first, n, model.n_arpu_steps, model.n_amd_steps, buffers)
-        collector.add(first, simulate(model, draws, buffers))
-
+    collector = _simulate_all(model, n_paths, seed, chunk_paths)
     months = [month_date(model.start + m) for m in range(model.n_months)]
-    year_ends = [months[i] for i in model.year_end_index]
-    counts = aggregate.path_counts(collector.delay, collector.loi_on)
-    tables = metric_tables(model)
+    counts = aggregate.path_counts(collector.state)
+    summary = collector.summary()
     return SimulationResult(
-        scenario_inputs=scenario_inputs(scenario, inputs, params, n_paths, seed),
-        path_quantiles=aggregate.path_quantiles(scenario, collector.stored, counts, tables, months),
-        outcomes=aggregate.outcomes(scenario, collector.per_path(), year_ends, months, tabled_medians(counts, tables)),
+        scenario_inputs=scenario_inputs(scenario, inputs, params, model, n_paths, seed),
+        path_quantiles=aggregate.path_quantiles(scenario, collector.stored, counts, metric_tables(model), months),
+        outcomes=aggregate.outcomes(scenario, summary, months),
         sample_paths=aggregate.sample_paths(scenario, collector.sample, months),
+        summaries={scenario: summary},
     )
 
 
@@ -161,3 +169,43 @@ def run_scenarios(inputs: SimulationInputs, scenarios: dict[str, ScenarioParams]
     return SimulationResult.concat([
         run_scenario(inputs, params, name, n_paths=n_paths, seed=seed) for name, params in scenarios.items()
     ])
+
+
+SENSITIVITY_SCHEMA = {"scenario": pl.String, "parameter": pl.String, "unit": pl.String, "value": pl.Float64,
+                      "low": pl.Float64, "high": pl.Float64, "outcome": pl.String, "outcome_unit": pl.String,
+                      "at_value": pl.Float64, "at_low": pl.Float64, "at_high": pl.Float64, "swing": pl.Float64,
+                      "n_paths": pl.Int64, "seed": pl.Int64}
+
+
+def _headline(model: Model, collector: _Collector) -> tuple[float, float]:
+    """(median outside money by the end of 2030, P(outside money by the end of 2028)) of a run."""
+    year_of = {month_date(model.start + int(m)).year: i for i, m in enumerate(model.year_end_index)}
+    median_year, p_year = SENSITIVITY_YEARS
+    median = float(np.quantile(collector.outside[year_of[median_year]], 0.5)) if median_year in year_of else np.nan
+    p = float((collector.outside[year_of[p_year]] > 0).mean()) if p_year in year_of else np.nan
+    return median, p
+
+
+def run_sensitivity(inputs: SimulationInputs, params: ScenarioParams, ranges: Ranges, scenario: str, *,
+                    n_paths: int = DEFAULT_N_PATHS, seed: int = DEFAULT_SEED) -> pl.DataFrame:
+    """`sim.sensitivity`: per parameter with a range, the two headline figures at its low and high end
+    (every other parameter at the scenario's value), on the same paths (same seed)."""
+    def headline(p: ScenarioParams) -> tuple[float, float]:
+        model = build_model(inputs, p)
+        return _headline(model, _simulate_all(model, n_paths, seed, CHUNK_PATHS, tables=False))
+
+    base = headline(params)
+    rows = []
+    for name in ScenarioParams.names():
+        low, high = ranges.low[name], ranges.high[name]
+        if low == high:
+            at_low = at_high = base
+        else:
+            cast = int if name == "personal_share_target_yyyymm" else float
+            at_low, at_high = headline(params.override(**{name: cast(low)})), headline(params.override(**{name: cast(high)}))
+        for i, (outcome, unit) in enumerate((("outside_money_p50_by_2030", "USD bn"),
+                                             ("p_outside_money_by_2028", "probability"))):
+            rows.append((scenario, name, UNITS[name], float(getattr(params, name)), float(low), float(high), outcome, unit, base[i], at_low[i],
+                         at_high[i], abs(at_high[i] - at_low[i]), n_paths, seed))
+    return pl.DataFrame(rows, schema=SENSITIVITY_SCHEMA, orient="row").sort(
+        "outcome", "swing", "parameter", descending=[False, True, False])

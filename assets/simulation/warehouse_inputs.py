@@ -8,32 +8,23 @@ Change a registry figure, rebuild the marts, and the inputs follow. Each input a
 | --- | --- | --- |
 | starting_cash_usd_bn, start_month | metrics | raw.openai_metrics `cash_and_securities`, latest period; the month after it |
 | other_opex_usd_bn | metrics | raw.openai_metrics `revenue` + `cash_burn` of 2025 |
-| user_history | metrics | raw.openai_metrics `chatgpt_weekly_active_users` |
-| arpu_history | metrics | raw.openai_metrics `arpu` (app tracker; the drift only) |
-| arpu_level_usd/month | metrics | raw.openai_metrics latest `monthly_revenue` x personal share / latest users at or before it |
-| personal_share | metrics | raw.openai_metrics `revenue_mix_personal_share`; 1 - company-reported `revenue_mix_enterprise_share` |
-| commitments | commitments | mart.commitment_schedule (counted deals per year and counterparty), split into its deals and payment terms (raw.deal_terms lines it lists, core.deal_flows), spread monthly |
-| deployments | deployments | raw.deal_terms `deployment_window` (GW) of the counted purchase commitments OpenAI pays (core.deal_flows) |
-| equity_inflows | equity | raw.deal_terms `payment_schedule` of equity into OpenAI, else core.deal_flows exact amounts; suppliers from mart.vendor_financing |
-| vendor_financing_* | per_gw_investment, equity | raw.deal_terms `per_gw_investment`; cap less the equity of the same overlap group (core.deal_flows) |
+| user_history, arpu_history, arpu_level, personal_share | metrics | raw.openai_metrics users, `arpu`, `monthly_revenue`, revenue mix |
+| base_gw_online, revenue_per_gw_year_usd_bn | metrics | raw.openai_metrics `compute_capacity_online`, `revenue` |
+| cloud_payments, deal_suppliers | payment_models, cloud_schedules | raw.deal_terms `payment_model` and `payment_schedule`, core.deal_flows |
+| deployments, loi_deal | deployments | raw.deal_terms `deployment_window` (GW) of the own_capex deals |
+| equity_inflows | equity | raw.deal_terms `payment_schedule` of equity into OpenAI, else core.deal_flows exact amounts |
+| vendor_financing_* | per_gw_investment, equity | raw.deal_terms `per_gw_investment`; cap less the equity of the same overlap group |
 | warrant_tranches, warrant_gw_deal | warrant_tranches, deployments | mart.warrant_tranches (holder OpenAI, counted rows) |
-| amd_* | amd_closes | core.prices, ticker AMD, `close` |
+| amd_* | amd_closes | core.prices, ticker AMD, `close` (the start price is the latest close) |
 
-(The scenario's cost per GW of deals without a value comes from scenarios.csv, sourced from
-estimates.csv; mart.cost_per_gw shows the same estimates.) Rules, each visible in `provenance`:
+Rules, each visible in `provenance` (sim.scenario_inputs):
 
 * duplicates: the latest period wins, then the latest `source_date`; flagged figures are left out;
 * overlap groups (data/registry/README.md): only the group's counted deal (`counts_in_totals`);
-* commitments are the mart's: a term inside one calendar year is paid over its own months, a
-  fiscal-year term over the calendar year the mart puts it in (FY2028 -> 2028), an even split
-  (mart rule 2) over the months of each year inside the deal's term; the deals of a mart row
-  must add up to the mart's figure. Commitments the mart does not spread are listed, not paid;
+* every counted deal with OpenAI as a party is paid by its payment model or listed (deal_inputs);
 * an equity payment whose period is a year but whose deal was announced later in that year is
-  paid in the announcement month;
-* payments due in the base year of the other operating costs (2025) are inside those costs;
-* payments dated before `start_month` are in the starting cash; stock figures (`cumulative_*`)
-  and payments without a period (conditional money) are not cash inflows;
-* a deployment window without an end runs to `OPEN_WINDOW_END` (assumption);
+  paid in the announcement month; payments without a period (conditional money) are not raised;
+* months before `start_month` are history: their payments and rounds are in the starting cash;
 * NVIDIA's per-GW money is capped at its stated ceiling less the equity the same investor put in
   through the same overlap group (the 30 bn of Feb 2026 replaced the LOI in practice).
 """
@@ -47,29 +38,45 @@ import polars as pl
 from assets.simulation import deal_inputs
 from assets.simulation.amd_gbm import estimate_gbm, month_end_closes
 from assets.simulation.inputs import SimulationInputs
-from assets.simulation.metric_inputs import Metrics, other_opex, starting_cash, users_revenue
-from assets.simulation.months import month_date, month_text
+from assets.simulation.metric_inputs import Metrics, compute_base, other_opex, starting_cash, users_revenue
+from assets.simulation.months import month_date, month_number, month_text
 from assets.simulation.provenance import Notes
 
 HORIZON_END = date(2030, 12, 1)
 AMD_WINDOW_YEARS = 5
+MIN_AMD_RETURNS = 250  # about a year of trading days: fewer cannot estimate a yearly drift and volatility
 # The SELECTs the inputs are built from: sql/sim/<name>.sql, one frame each.
-INPUT_TABLES = ("metrics", "commitments", "deployments", "equity", "per_gw_investment", "warrant_tranches",
-                "amd_closes")
+INPUT_TABLES = ("metrics", "payment_models", "cloud_schedules", "deployments", "equity", "per_gw_investment",
+                "warrant_tranches", "amd_closes")
 
 
-def inputs_from_tables(*, metrics: pl.DataFrame, commitments: pl.DataFrame, deployments: pl.DataFrame,
-                       equity: pl.DataFrame, per_gw_investment: pl.DataFrame, warrant_tranches: pl.DataFrame,
-                       amd_closes: pl.DataFrame, end_month: date = HORIZON_END) -> SimulationInputs:
-    """The engine's inputs from the frames of sql/sim/*.sql (keyword names = `INPUT_TABLES`)."""
+class NotEnoughData(ValueError):
+    """The warehouse lacks what the simulation needs (e.g. AMD's price history): it is skipped, not failed."""
+
+
+def inputs_from_tables(*, metrics: pl.DataFrame, payment_models: pl.DataFrame, cloud_schedules: pl.DataFrame,
+                       deployments: pl.DataFrame, equity: pl.DataFrame, per_gw_investment: pl.DataFrame,
+                       warrant_tranches: pl.DataFrame, amd_closes: pl.DataFrame,
+                       end_month: date = HORIZON_END) -> SimulationInputs:
+    """The engine's inputs from the frames of sql/sim/*.sql (keyword names = `INPUT_TABLES`).
+
+    Raises NotEnoughData when core.prices holds too little of AMD to estimate its price model.
+    """
+    if amd_closes.height < MIN_AMD_RETURNS + 1:
+        raise NotEnoughData(
+            f"the simulation needs at least {MIN_AMD_RETURNS + 1} daily AMD closes in core.prices to estimate AMD's "
+            f"price model (drift and volatility); the warehouse has {amd_closes.height}. Include AMD in "
+            "PERPETUUM_TICKERS and start PERPETUUM_START_DATE at least a year back (the default covers 5 years)")
     notes = Notes()
     reported = Metrics(metrics, notes)
     start, cash = starting_cash(reported)
-    opex, opex_month, base_year_end = other_opex(reported)
+    opex, opex_month, _ = other_opex(reported)
+    end = month_number(end_month)
 
     deployed = deal_inputs.deployments(deployments, notes)
+    cloud = deal_inputs.payment_plan(payment_models, cloud_schedules, notes, start, end)
     equity_paid = deal_inputs.equity_payments(equity, notes)
-    vf_deal, per_gw, cap = deal_inputs.vendor_financing(per_gw_investment, deployments, equity_paid, notes)
+    loi_deal, per_gw, cap, investor = deal_inputs.vendor_financing(per_gw_investment, deployments, equity_paid, notes)
     in_horizon = equity_paid.filter(pl.col("month") >= start)
     for row in in_horizon.iter_rows(named=True):
         notes.add(f"equity_inflow:{row['deal_id']}@{month_text(row['month'])}", row["amount_usd_bn"], "USD bn",
@@ -82,20 +89,25 @@ def inputs_from_tables(*, metrics: pl.DataFrame, commitments: pl.DataFrame, depl
     notes.add("amd_s0_usd", gbm.s0, "USD", f"last close, {gbm.s0_date}", "core.prices AMD close")
     s0_month = date(gbm.s0_date.year, gbm.s0_date.month, 1)
     revenue_side = users_revenue(reported)
+    spend_deals = payment_models.filter(pl.col("payment_model").is_in(deal_inputs.SPEND_MODELS)).select(
+        "deal_id", pl.col("counterparty").alias("supplier"), "payment_model")
 
     return SimulationInputs(
         start_month=month_date(start),
         end_month=end_month,
         starting_cash_usd_bn=cash,
         **revenue_side,
-        commitments=deal_inputs.commitments(commitments, notes, base_year_end),
+        **compute_base(reported),
+        cloud_payments=cloud,
         deployments=deployed,
+        deal_suppliers=spend_deals,
+        loi_deal=loi_deal,
         equity_inflows=in_horizon.select(
             "deal_id", pl.col("month").map_elements(month_date, return_dtype=pl.Date), "amount_usd_bn",
-            "from_supplier"),
-        vendor_financing_deal=vf_deal,
+            "from_supplier", "investor"),
         vendor_financing_per_gw_usd_bn=per_gw,
         vendor_financing_cap_usd_bn=cap,
+        vendor_financing_investor=investor,
         amd_s0_usd=gbm.s0,
         amd_s0_month=s0_month,
         amd_history=month_end_closes(amd_closes, month_date(start), s0_month),
@@ -106,5 +118,10 @@ def inputs_from_tables(*, metrics: pl.DataFrame, commitments: pl.DataFrame, depl
         warrant_gw_deal=warrant_deal,
         other_opex_usd_bn=opex,
         other_opex_base_month=opex_month,
+        reported_history=reported.frame.filter(pl.col("metric").is_in(["revenue", "cash_burn"])).select(
+            "metric", first=(pl.col("month").dt.year() * 12 + pl.col("month").dt.month() - 1).cast(pl.Int64),
+            last=(pl.col("last_month").dt.year() * 12 + pl.col("last_month").dt.month() - 1).cast(pl.Int64),
+            value="value",
+            source_date=pl.col("source_date").cast(pl.Date)),
         provenance=notes.frame(),
     )

@@ -2,7 +2,7 @@
 
 `read_input_tables(conn)` is what the Dagster asset runs; `inputs_from_tables` (warehouse_inputs.py,
 no DuckDB) turns the frames into `SimulationInputs`. `scratch_input_tables` builds the upstream
-tables (raw registry tables, core.companies, core.deal_flows, core.prices and the three marts the
+tables (raw registry tables, core.companies, core.deal_flows, core.prices and the mart the
 simulation reads) in an in-memory DuckDB with the project's own loader and SQL files, without
 Dagster runs, for the engine tests and the benchmark. The daily refresh builds the same tables as
 Dagster assets; tests/simulation/test_sim_warehouse.py checks that both give the same frames.
@@ -30,9 +30,7 @@ UPSTREAM_SQL = (
     "core/deal_flows.sql",
     "core/prices.sql",
     "macros/periods.sql",
-    "mart/commitment_schedule.sql",
     "mart/warrant_tranches.sql",
-    "mart/vendor_financing.sql",
 )
 
 

@@ -34,8 +34,8 @@ CREATE TABLE IF NOT EXISTS raw.deal_terms (
     term_type         VARCHAR NOT NULL,
     item              VARCHAR NOT NULL,
     period            VARCHAR,
-    value             DOUBLE  NOT NULL,
-    unit              VARCHAR NOT NULL,
+    value             DOUBLE,             -- empty only for a payment_model term
+    unit              VARCHAR,            -- empty only for a payment_model term
     basis             VARCHAR NOT NULL,   -- stated | derived | assumption
     rule              VARCHAR,
     source_url        VARCHAR,
@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS raw.deal_terms (
     note              VARCHAR,
     loaded_from       VARCHAR PRIMARY KEY
 );
+
+-- Warehouses built before payment_model terms (no value, no unit) keep working.
+ALTER TABLE raw.deal_terms ALTER COLUMN value DROP NOT NULL;
+ALTER TABLE raw.deal_terms ALTER COLUMN unit DROP NOT NULL;
 
 CREATE TABLE IF NOT EXISTS raw.companies (
     company                  VARCHAR PRIMARY KEY,

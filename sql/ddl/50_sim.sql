@@ -36,3 +36,48 @@ CREATE TABLE IF NOT EXISTS sim.sample_paths (
     amd_price         DOUBLE,
     outside_money     DOUBLE
 );
+
+-- The base case beside published estimates (data/registry/anchors.csv), same definitions.
+CREATE TABLE IF NOT EXISTS sim.anchor_comparison (
+    anchor_id              VARCHAR NOT NULL,
+    publisher              VARCHAR,
+    quantity               VARCHAR,
+    period                 VARCHAR,
+    anchor_value           DOUBLE,
+    unit                   VARCHAR,
+    model_p05              DOUBLE,
+    model_p50              DOUBLE,
+    model_p95              DOUBLE,
+    ratio_model_to_anchor  DOUBLE,
+    model_covers           VARCHAR,
+    driver                 VARCHAR,
+    source_url             VARCHAR,
+    source_date            VARCHAR,
+    definition             VARCHAR
+);
+
+-- One-at-a-time swings of every base-case parameter over its stated range (tornado chart).
+CREATE TABLE IF NOT EXISTS sim.sensitivity (
+    scenario      VARCHAR NOT NULL,
+    parameter     VARCHAR NOT NULL,
+    unit          VARCHAR,
+    value         DOUBLE,
+    low           DOUBLE,
+    high          DOUBLE,
+    outcome       VARCHAR NOT NULL,
+    outcome_unit  VARCHAR,
+    at_value      DOUBLE,
+    at_low        DOUBLE,
+    at_high       DOUBLE,
+    swing         DOUBLE,
+    n_paths       BIGINT,
+    seed          BIGINT
+);
+
+-- Whether each simulation slice was built or skipped, and why (the report explains a gap).
+CREATE TABLE IF NOT EXISTS sim.status (
+    part      VARCHAR NOT NULL,   -- a scenario, or 'comparison'
+    status    VARCHAR NOT NULL,   -- built | skipped
+    reason    VARCHAR,
+    built_at  TIMESTAMPTZ
+);

@@ -2,8 +2,9 @@
 -- (raw.deal_terms payment_schedule) of each such deal, or one row without a term (item NULL) for
 -- a deal without payment terms. Every date and every overlap role is kept: the simulation counts
 -- only counts_in_totals rows as cash and uses the others' overlap group for the per-GW cap.
--- from_supplier: the investor also sells compute to OpenAI (a supplier of OpenAI in
--- mart.vendor_financing). Sources are the term's, or the deal's when there is no term.
+-- from_supplier: the investor also sells compute to OpenAI (the payee of a purchase commitment
+-- OpenAI pays, as in mart.vendor_financing). Sources are the term's, or the deal's when there is
+-- no term.
 SELECT
     f.deal_id,
     f.payer AS investor,
@@ -17,7 +18,7 @@ SELECT
     t.period,
     t.value AS term_usd_bn,
     t.basis,
-    f.payer IN (SELECT supplier FROM mart.vendor_financing WHERE customer = 'OpenAI') AS from_supplier,
+    f.payer IN (SELECT payee FROM core.deal_flows WHERE payer = 'OpenAI' AND kind = 'purchase_commitment') AS from_supplier,
     CASE WHEN t.deal_id IS NULL THEN f.source_url ELSE t.source_url END AS source_url,
     CASE WHEN t.deal_id IS NULL THEN f.source_document ELSE t.source_document END AS source_document,
     CASE WHEN t.deal_id IS NULL THEN f.source_date ELSE t.source_date END AS source_date

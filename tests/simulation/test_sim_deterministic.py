@@ -44,14 +44,16 @@ def expected_path() -> dict[str, list[float]]:
 
     out = {key: [] for key in ("users", "arpu", "revenue", "compute", "gw", "vendor", "opex", "equity",
                                "outside", "cash", "amd")}
+    # revenue = min(demand, 1.5 bn per GW-year x GW online / 12); GW = 0.5 base + 1.0 cloud (1 bn a month
+    # x 12 / 12 bn per GW-year) + the chips deployed so far
     cash, financed = 5.0, 0.0
     for m in range(MONTHS):
         users = ceiling / (1 + math.exp(-(anchor + rate * (m + 1))))
         arpu = 2.0 * math.exp(arpu_drift * (m - 2))  # level 2.0 in 2026-03
-        revenue = users * arpu / 1000 / personal_share(m)
         chip_gw = min(max(m - 1, 0), 6)  # 1 GW a month 2026-03 .. 2026-08
-        rack_gw = 0.5 * min(max(m - 4, 0), 4)  # 0.5 GW a month 2026-06 .. 2026-09
-        compute = 1.0 + (0.5 if 5 <= m <= 10 else 0.0) + (12.0 if 2 <= m <= 7 else 0.0)
+        gw = 0.5 + 1.0 + chip_gw
+        revenue = min(users * arpu / 1000 / personal_share(m), 1.5 * gw / 12)
+        compute = 1.0 + (12.0 if 2 <= m <= 7 else 0.0)
         vendor = min(45.0, 10.0 * chip_gw) - financed
         financed += vendor
         opex = 1.0 * 1.1 ** ((m + 6) / 12)  # 12 bn a year centred on 2025-07, +10 % a year
@@ -59,7 +61,7 @@ def expected_path() -> dict[str, list[float]]:
         before = cash + revenue + equity + vendor - compute - opex
         outside = max(0.0, -before)
         cash = before + outside
-        values = dict(users=users, arpu=arpu, revenue=revenue, compute=compute, gw=chip_gw + rack_gw,
+        values = dict(users=users, arpu=arpu, revenue=revenue, compute=compute, gw=gw,
                       vendor=vendor, opex=opex, equity=equity, outside=outside, cash=cash,
                       amd=100.0 * math.exp(0.3 * (m + 1) / 12))
         for key, value in values.items():
@@ -86,6 +88,9 @@ def test_every_path_is_the_hand_computed_path(paths):
     np.testing.assert_allclose(paths.other_opex, want["opex"], rtol=1e-12)
     np.testing.assert_allclose(paths.equity, want["equity"], rtol=1e-12)
     assert sum(want["outside"]) > 0, "the toy path should need outside money, or the test proves little"
+    demand = paths.demand[0]
+    assert (demand > paths.revenue[0] + 1e-9).any() and (np.abs(demand - paths.revenue[0]) < 1e-12).any(), \
+        "the toy path should be capped by compute in some months and by demand in others"
 
 
 def test_warrant_tranches_vest_when_both_conditions_first_hold(paths):

@@ -62,7 +62,7 @@ def test_barrier_touch_probability_matches_reflection_with_discrete_monitoring_c
     # P(max S >= B) = N((-b + nu T) / (sigma sqrt T)) + exp(2 nu b / sigma^2) N((-b - nu T) / (sigma sqrt T)).
     n = 24 * BLOCK_PATHS
     result = run_scenario(gbm_inputs(), QUIET, "gbm", n_paths=n, seed=5)
-    simulated = result.outcomes.filter(pl.col("outcome") == "p_amd_reaches_target")["value"][0]
+    simulated = result.outcomes.filter(pl.col("outcome") == "p_amd_touches_target_by_end")["value"][0]
 
     nu, t = MU - 0.5 * SIGMA**2, YEARS
     b = math.log(BARRIER * math.exp(0.5826 * SIGMA * math.sqrt(DT)) / S0)

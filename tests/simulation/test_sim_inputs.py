@@ -14,10 +14,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from assets.simulation.deal_inputs import commitments
 from assets.simulation.months import period_months
 from assets.simulation.params import ScenarioParams, load_scenarios
-from assets.simulation.provenance import Notes
+from assets.simulation.model import build_model
 from assets.simulation.run import run_scenario
 from assets.simulation.scenario_inputs import scenario_inputs
 
@@ -37,72 +36,25 @@ def edited_registry(tmp_path, file: str, key_column: str, key: str, column: str,
 
 
 def test_the_real_registry_gives_the_expected_inputs(registry_inputs):
-    assert registry_inputs.start_month == date(2025, 7, 1)  # after the 2025-06-30 cash balance
-    assert registry_inputs.n_months == 66
-    assert registry_inputs.starting_cash_usd_bn == 17.5
+    assert registry_inputs.start_month == date(2026, 4, 1)  # after the 2026-03-31 cash balance (M104)
+    assert registry_inputs.n_months == 57
+    assert registry_inputs.starting_cash_usd_bn == 73.0
     assert registry_inputs.vendor_financing_cap_usd_bn == 70.0  # 100 bn ceiling less the 30 bn equity
     inflows = dict(registry_inputs.equity_inflows.group_by("deal_id").agg(pl.col("amount_usd_bn").sum()).iter_rows())
-    assert inflows == {"SFTB-OAI-2025-03-ROUND": 30.0, "NVDA-OAI-2026-02-EQUITY": 30.0,
-                       "AMZN-OAI-2026-02-EQUITY": 15.0, "SFTB-OAI-2026-02-EQUITY": 30.0}
-    deals = set(registry_inputs.commitments["deal_id"])
+    assert inflows == {"SFTB-OAI-2026-02-EQUITY": 30.0}  # the rest of the rounds closed before: in the cash
+    deals = set(registry_inputs.cloud_payments["deal_id"])
     assert "ORCL-OAI-2025-09-300B" in deals and "ORCL-OAI-2025-07-STARGATE-4.5GW" not in deals  # one per overlap group
+    assert "MSFT-OAI-2025-10-AZURE" in deals  # paid over its (assumed) delivery term, no longer left out
     assert registry_inputs.warrant_tranches["shares_m"].sum() == pytest.approx(160.0)
     noted = dict(registry_inputs.provenance.select("parameter", "value").iter_rows())
-    assert noted["compute_commitment_not_scheduled:MSFT-OAI-2025-10-AZURE"] == 250.0  # no schedule in the mart
     assert noted["warrant_not_modelled:CBRS-OAI-2026-04-WARRANT"] is None  # a stake, no vesting conditions
+    assert not any(p.startswith("payment_model_missing:") for p in noted)
     assert registry_inputs.provenance["estimated_from"].str.contains(
-        r"^(raw\.|core\.|mart\.|assumption)").all()
-
-
-def test_commitments_are_the_marts_per_year(registry_tables, registry_inputs):
-    """Every counted year and counterparty of mart.commitment_schedule after 2025 is paid in full, month by month."""
-    mart = (registry_tables["commitments"].filter(pl.col("calendar_year") >= 2026)
-            .unique(["calendar_year", "counterparty"]).group_by("calendar_year")
-            .agg(pl.col("mart_committed_usd_bn").sum()))
-    simulated = registry_inputs.commitments.group_by(pl.col("month").dt.year().cast(pl.Int64).alias("calendar_year")
-                                                      ).agg(pl.col("amount_usd_bn").sum())
-    both = mart.join(simulated, on="calendar_year", how="full", coalesce=True).sort("calendar_year")
-    assert both["calendar_year"].to_list() == list(range(2026, 2034))
-    assert both["amount_usd_bn"].to_list() == pytest.approx(both["mart_committed_usd_bn"].to_list())
-
-
-COMMITMENT_ROW = {"calendar_year": None, "counterparty": "Co", "deal_id": "D", "mart_committed_usd_bn": None,
-                  "mart_rules": "rule", "term_id": None, "term_period": None, "term_usd_bn": None, "basis": "derived",
-                  "rule": "rule", "deal_amount_usd_bn": None, "start_period": None, "end_period": None,
-                  "source_url": "https://example.org", "source_document": None, "source_date": date(2026, 1, 1)}
-
-
-@pytest.mark.parametrize(("rows", "expected"), [
-    # a half-year term: its own six months
-    ([dict(calendar_year=2027, term_id="t:1", term_period="2027-H2", term_usd_bn=6.0, mart_committed_usd_bn=6.0)],
-     {(2027, m): 1.0 for m in range(7, 13)}),
-    # a fiscal year: the calendar year the mart puts it in (FY2028 -> 2028)
-    ([dict(calendar_year=2028, term_id="t:1", term_period="FY2028", term_usd_bn=12.0, mart_committed_usd_bn=12.0)],
-     {(2028, m): 1.0 for m in range(1, 13)}),
-    # the mart's even split (rule 2) of 30 over 2026-07 .. 2028-06: 10 a year, paid in that year's months of the term
-    ([dict(calendar_year=y, deal_amount_usd_bn=30.0, start_period="2026-07", end_period="2028-06",
-           mart_committed_usd_bn=10.0) for y in (2026, 2027, 2028)],
-     {**{(2026, m): 10 / 6 for m in range(7, 13)}, **{(2027, m): 10 / 12 for m in range(1, 13)},
-      **{(2028, m): 10 / 6 for m in range(1, 7)}}),
-])
-def test_commitments_are_spread_over_their_months(rows, expected):
-    frame = pl.DataFrame([{**COMMITMENT_ROW, **row} for row in rows], schema_overrides={
-        "calendar_year": pl.Int64, "mart_committed_usd_bn": pl.Float64, "term_usd_bn": pl.Float64,
-        "deal_amount_usd_bn": pl.Float64})
-    monthly = commitments(frame, Notes(), base_year_end=2025 * 12 + 11)
-    found = {(m.year, m.month): a for m, a in monthly.select("month", "amount_usd_bn").iter_rows()}
-    assert found == pytest.approx(expected)
-
-
-def test_commitments_that_do_not_add_up_to_the_mart_are_refused():
-    frame = pl.DataFrame([{**COMMITMENT_ROW, "calendar_year": 2027, "term_id": "t:1", "term_period": "2027",
-                           "term_usd_bn": 6.0, "mart_committed_usd_bn": 7.0}])
-    with pytest.raises(ValueError, match="add up to 6.0 USD bn, the mart says 7.0"):
-        commitments(frame, Notes(), base_year_end=0)
+        r"^(raw\.|core\.|mart\.|assumption|paid as delivered|per GW deployed|money|shares|left out|a guarantee)").all()
 
 
 @pytest.mark.parametrize(("file", "key_column", "key", "column", "value", "field", "expected"), [
-    ("metrics.csv", "metric_id", "M008", "value", "25", "starting_cash_usd_bn", 25.0),
+    ("metrics.csv", "metric_id", "M104", "value", "25", "starting_cash_usd_bn", 25.0),
     ("metrics.csv", "metric_id", "M045", "value", "3", "arpu_level_usd", 3 * 0.6 * 1000 / 900),
     ("metrics.csv", "metric_id", "M038", "value", "9", "other_opex_usd_bn", 13.07 + 9),
     ("deal_terms.csv", "unit", "USD bn per GW", "value", "12", "vendor_financing_per_gw_usd_bn", 12.0),
@@ -112,21 +64,22 @@ def test_a_registry_edit_changes_the_inputs(tmp_path, build_inputs, registry_inp
     edited = build_inputs(edited_registry(tmp_path, file, key_column, key, column, value))
     assert getattr(edited, field) == pytest.approx(expected)
     assert getattr(edited, field) != pytest.approx(getattr(registry_inputs, field))
-    before = scenario_inputs("base", registry_inputs, scenarios["base"], 1, 0)
-    after = scenario_inputs("base", edited, scenarios["base"], 1, 0)
+    before = scenario_inputs("base", registry_inputs, scenarios["base"], build_model(registry_inputs, scenarios["base"]), 1, 0)
+    after = scenario_inputs("base", edited, scenarios["base"], build_model(edited, scenarios["base"]), 1, 0)
     assert not after.equals(before)
 
 
-def test_a_smaller_oracle_contract_lowers_the_commitments(tmp_path, build_inputs, registry_inputs):
+def test_a_smaller_oracle_contract_lowers_its_payments(tmp_path, build_inputs, registry_inputs):
     edited_registry(tmp_path, "deals.csv", "deal_id", "ORCL-OAI-2025-09-300B", "amount_usd_bn", "250")
-    folder = edited_registry(tmp_path, "deal_terms.csv", "deal_id", "ORCL-OAI-2025-09-300B", "value", "50")
+    folder = edited_registry(tmp_path, "deal_terms.csv", "rule",  # the five payment_schedule rows only
+                             "even split of the ~300 bn total over the stated ~5 years starting 2027", "value", "50")
     edited = build_inputs(folder)
-    oracle = [inputs.commitments.filter(deal_id="ORCL-OAI-2025-09-300B") for inputs in (registry_inputs, edited)]
-    assert [frame["amount_usd_bn"].sum() for frame in oracle] == pytest.approx([300.0, 250.0])  # 2027-2031
+    oracle = [inputs.cloud_payments.filter(deal_id="ORCL-OAI-2025-09-300B") for inputs in (registry_inputs, edited)]
+    assert [frame["amount_usd_bn"].sum() for frame in oracle] == pytest.approx([240.0, 200.0])  # 2027-2030 inside
     in_2030 = [frame.filter(pl.col("month").dt.year() == 2030)["amount_usd_bn"].to_list() for frame in oracle]
     assert in_2030[0] == pytest.approx([5.0] * 12) and in_2030[1] == pytest.approx([50 / 12] * 12)
-    row = edited.provenance.filter(parameter="compute_commitment:ORCL-OAI-2025-09-300B").row(0, named=True)
-    assert row["value"] == pytest.approx(250.0) and row["estimated_from"].startswith("mart.commitment_schedule Oracle")
+    row = edited.provenance.filter(parameter="payment_model:ORCL-OAI-2025-09-300B").row(0, named=True)
+    assert row["value"] == pytest.approx(200.0) and row["source_or_assumption"].startswith("cloud_capacity")
 
 
 def test_a_new_user_figure_moves_the_simulated_revenue(tmp_path, build_inputs, registry_inputs, scenarios):
@@ -147,6 +100,8 @@ def test_scenarios_file_gives_every_parameter_a_source(scenarios):
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda f: f.filter(pl.col("parameter") != "amd_drift_scale"), "lacks"),
+    (lambda f: f.with_columns(value=pl.when(pl.col("parameter") == "own_capex_share").then(pl.lit("2"))
+                              .otherwise("value")), "own_capex_share value 2 is outside"),
     (lambda f: f.with_columns(reason=pl.when(pl.col("basis") == "assumption").then(pl.lit(None))
                               .otherwise("reason")), "needs a reason"),
     (lambda f: f.with_columns(source_url=pl.lit(None)), "needs its source"),
