@@ -29,6 +29,7 @@ bench: setup dagster-home  ## benchmarks; each prints ratios against a baseline 
 	.venv/bin/python benchmarks/ingest.py
 	.venv/bin/python benchmarks/simulation.py
 	.venv/bin/python benchmarks/scale.py
+	.venv/bin/python benchmarks/refresh.py
 
 setup: $(VENV_STAMP)
 

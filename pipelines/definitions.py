@@ -21,6 +21,7 @@ from assets.settings import PROJECT_ROOT, Settings
 from assets.simulation.assets import simulation
 
 from pipelines.jobs import daily_refresh, full_rebuild, report_job, sec_filings_job, simulation_job
+from pipelines.progress import progress_logger
 from pipelines.resources import build_resources
 from pipelines.schedules import build_daily_refresh_schedule
 from pipelines.sensors import build_sensors
@@ -113,6 +114,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[build_daily_refresh_schedule(months)],
         sensors=build_sensors(settings),
         resources=build_resources(settings),
+        # Dagster's console logger as by default; `progress` only where a run's config asks for it (make run).
+        loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     )
 
 

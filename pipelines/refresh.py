@@ -30,6 +30,7 @@ from assets.warehouse import WarehouseResource, query
 from pipelines.definitions import build_definitions
 from pipelines.instance_guard import open_instance, release_interrupted_runs
 from pipelines.failures import log_failed_runs
+from pipelines.progress import with_progress
 from pipelines.staleness import PRICE_KEYS, plan_full_rebuild, plan_refresh, record_completed_refresh
 
 LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -130,9 +131,9 @@ def run_prices_and_downstream(
         partitions = f"partition {first}" if first == last else f"partitions {first}..{last}"
         print(f"prices: fetching {len(in_range)} days {in_range[0]}..{in_range[-1]} ({partitions}) via {sources}"
               + (", with the tables to rebuild in the same run" if together else ""), flush=True)
-        results.append(job.execute_in_process(instance=instance, tags=partition_tags(first, last),
-                                              asset_selection=[*PRICE_KEYS, *(downstream if together else [])],
-                                              run_config=price_run_config(settings, refetch)))
+        selection = [*PRICE_KEYS, *(downstream if together else [])]
+        results.append(job.execute_in_process(instance=instance, tags=partition_tags(first, last), asset_selection=selection,
+                                              run_config=with_progress(price_run_config(settings, refetch), len(selection))))
         print(f"prices: {partitions} done in {monotonic() - started:.1f} s", flush=True)
     if not ranges:
         print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
@@ -140,7 +141,8 @@ def run_prices_and_downstream(
         print("rebuilding: " + ", ".join(k.to_user_string() for k in downstream), flush=True)
     if downstream and not together:
         started = monotonic()
-        results.append(job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG))
+        results.append(job.execute_in_process(instance=instance, asset_selection=downstream,
+                                              run_config=with_progress(LOG_CONFIG, len(downstream))))
         print(f"rebuilding: done in {monotonic() - started:.1f} s", flush=True)
     return results
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -80,3 +81,15 @@ def test_the_schedule_runs_the_current_month_and_on_the_first_the_previous_one_t
     assert first_of_month.partition_key is None
     assert {k: v for k, v in first_of_month.tags.items() if k.startswith("dagster/asset_partition_range")} == {
         "dagster/asset_partition_range_start": "2025-10", "dagster/asset_partition_range_end": "2025-11"}
+
+
+def test_the_refresh_prints_each_asset_as_its_run_materializes_it(make_settings, instance, capsys):
+    settings = make_settings(start_date="2025-09-29", end_date="2025-10-03", tickers="AMD,NVDA")
+    refresh(settings, instance, simulate=False)
+    out = capsys.readouterr().out
+    assert "prices: fetching 5 days 2025-09-29..2025-10-03 (partitions 2025-09..2025-10) via snapshot" in out
+    assert re.search(r"^  raw/share_prices \(1 of 2, \d+\.\d s\)$", out, re.MULTILINE)
+    rebuilt = re.findall(r"^  (\S+) \((\d+) of (\d+), \d+\.\d s\)$", out, re.MULTILINE)[2:]  # after the price run's two
+    assert "core/prices" in {key for key, _, _ in rebuilt}
+    assert [int(n) for _, n, _ in rebuilt] == list(range(1, len(rebuilt) + 1)) and {int(t) for _, _, t in rebuilt} == {len(rebuilt)}
+    assert re.search(r"^prices: partitions 2025-09..2025-10 done in \d+\.\d s$", out, re.MULTILINE)
