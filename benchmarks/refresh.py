@@ -136,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     median = {name: Measured(*(statistics.median(getattr(r[name], f) for r in runs) for f in ("wall", "cpu", "peak_rss_mb")))
               for name in runs[0]}
     trivial = median["trivial"].wall
-    print(f"{'case':<14}{'wall s':>9}{'cpu s':>9}{'peak RSS MB':>13}{'x trivial':>11}{'target':>9}")
+    print(f"{'case':<14}{'wall s':>9}{'cpu s':>9}{'peak RSS MB':>13}{'x trivial':>11}{'cpu x':>8}{'target':>9}")
     for name, m in median.items():
         target = f"<= {TARGETS[name]:g}x" if name in TARGETS else "(base)"
-        print(f"{name:<14}{m.wall:>9.2f}{m.cpu:>9.2f}{m.peak_rss_mb:>13.0f}{m.wall / trivial:>11.2f}{target:>9}")
+        print(f"{name:<14}{m.wall:>9.2f}{m.cpu:>9.2f}{m.peak_rss_mb:>13.0f}{m.wall / trivial:>11.2f}"
+              f"{m.cpu / median['trivial'].cpu:>8.2f}{target:>9}")
     print(f"first refresh {median['first'].wall:.1f} s (target <= {FIRST_RUN_SECONDS:g} s); prices 2020-01-01..{previous}, "
           f"then {last}; medians of {args.repeats} sequence(s); load average (1 min) {load:.1f} at the start, "
           f"{os.getloadavg()[0]:.1f} at the end (above ~0.5: other work shared the CPUs)")
