@@ -32,6 +32,7 @@ bench: setup dagster-home  ## benchmarks; each prints ratios against a baseline 
 	.venv/bin/python benchmarks/ingest.py
 	.venv/bin/python benchmarks/simulation.py
 	.venv/bin/python benchmarks/scale.py
+	.venv/bin/python benchmarks/refresh.py
 
 help:  ## list these targets (the project's command: `.venv/bin/perpetuum --help`)
 	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))

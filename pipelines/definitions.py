@@ -21,15 +21,22 @@ from assets.settings import PROJECT_ROOT, Settings
 from assets.simulation.assets import every_counted_deal_is_paid_or_listed, simulation, simulation_comparison
 
 from pipelines.jobs import daily_refresh, full_rebuild, report_job, sec_filings_job, simulation_job
+from pipelines.progress import progress_logger
 from pipelines.resources import build_resources
-from pipelines.schedules import daily_refresh_schedule
+from pipelines.schedules import build_daily_refresh_schedule
 from pipelines.sensors import build_sensors
 
 
-def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
-    """One partition per calendar day (US exchange date) from PERPETUUM_START_DATE to today."""
-    return dg.DailyPartitionsDefinition(
-        start_date=settings.start_date.isoformat(), timezone="America/New_York", end_offset=1
+MONTH_KEY = "%Y-%m"  # partition keys such as 2026-05
+
+
+def monthly_partitions(settings: Settings) -> dg.MonthlyPartitionsDefinition:
+    """One partition per calendar month (US exchange dates), keyed YYYY-MM, from the month of
+    PERPETUUM_START_DATE to the current month (`end_offset=1`: the month in progress is one).
+    Monthly, not daily: Dagster records events per partition and asset of a run, which made the
+    first load over ~2,500 daily partitions take minutes (docs/BENCHMARKS.md, "Refresh")."""
+    return dg.MonthlyPartitionsDefinition(
+        start_date=settings.start_date.strftime(MONTH_KEY), timezone="America/New_York", end_offset=1, fmt=MONTH_KEY
     )
 
 
@@ -90,9 +97,10 @@ def with_ownership(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefin
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
+    months = monthly_partitions(settings)
     return dg.Definitions(
         assets=with_ownership([
-            build_price_ingest(daily_partitions(settings)),
+            build_price_ingest(months, settings.start_date),
             core_prices,
             *REGISTRY_ASSETS,
             *SEC_ASSETS,
@@ -105,9 +113,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=[prices_are_current, *REGISTRY_CHECKS, *REGISTRY_MART_CHECKS, *FLOW_MART_CHECKS,
                       every_counted_deal_is_paid_or_listed],
         jobs=[daily_refresh, full_rebuild, sec_filings_job, simulation_job, report_job],
-        schedules=[daily_refresh_schedule],
+        schedules=[build_daily_refresh_schedule(months)],
         sensors=build_sensors(settings),
         resources=build_resources(settings),
+        # Dagster's console logger as by default; `progress` only where a run's config asks for it (make run).
+        loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     )
 
 

@@ -36,6 +36,7 @@ full_rebuild = dg.define_asset_job(
         "`perpetuum refresh --full`; the simulation follows through its automation condition."
     ),
     tags={"perpetuum/rebuild": "full"},
+    config={"ops": {"share_prices_ingest": {"config": {"refetch": True}}}},
 )
 
 # The Monte Carlo, one run per scenario partition (base, bull, bear); run config can override

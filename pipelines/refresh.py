@@ -1,8 +1,10 @@
-"""The daily refresh (`make run`, `perpetuum refresh`): fetch the price partitions that are missing, then rebuild what they changed.
+"""The daily refresh (`make run`, `perpetuum refresh`): fetch the price days that are missing, then rebuild what they changed.
 
-A partition day is missing when it was never fetched, was fetched for another ticker universe, or
-lay beyond the coverage of another source (or of a live source, whose coverage grows daily). Runs
-go through the Dagster instance in DAGSTER_HOME, so they show in the UI like any other run.
+A day is missing when it was never fetched, was fetched for another ticker universe, or lay
+beyond the coverage of another source (or of a live source, whose coverage grows daily). The
+price assets are partitioned by month: the refresh runs the months holding missing days (one run
+per contiguous range of months), and each run fetches only those days. Runs go through the Dagster
+instance in DAGSTER_HOME, so they show in the UI like any other run.
 
 `--full` ignores what is loaded: a `full_rebuild` run refetches every day from
 PERPETUUM_START_DATE to PERPETUUM_END_DATE, a second one rebuilds every downstream table, then the
@@ -18,11 +20,14 @@ from __future__ import annotations
 
 import os
 import sys
+from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta
+from time import monotonic
 
 import dagster as dg
 import polars as pl
 
+from assets.market.coverage import days_to_fetch, every_day
 from assets.settings import LIVE_SOURCES, PROJECT_ROOT, Settings
 from assets.warehouse import WarehouseError, WarehouseResource, query
 from assets.warehouse_state import check_warehouse
@@ -30,6 +35,7 @@ from assets.warehouse_state import check_warehouse
 from pipelines.definitions import build_definitions
 from pipelines.instance_guard import open_instance, release_interrupted_runs
 from pipelines.failures import log_failed_runs
+from pipelines.progress import with_progress
 from pipelines.resources import build_resources
 from pipelines.staleness import PRICE_KEYS, plan_full_rebuild, plan_refresh, record_completed_refresh
 
@@ -37,30 +43,38 @@ LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def missing_days(warehouse: WarehouseResource, settings: Settings) -> list[date]:
-    params = {
-        "start": settings.start_date,
-        "end": settings.end_date,
-        "sources": ",".join(settings.price_sources),
-        "tickers": ",".join(sorted(settings.tickers)),
-        "live": settings.uses_live_prices,
-    }
-    with warehouse.get_connection() as conn:
-        return query(conn, "raw/partitions_to_fetch.sql", params)["trade_date"].to_list()
+    """The days of the settings' range the coverage ledger says to fetch (assets/market/coverage.py)."""
+    return days_to_fetch(warehouse, settings.start_date, settings.end_date, settings.price_sources, settings.tickers)
 
 
-def contiguous_ranges(days: list[date]) -> list[tuple[date, date]]:
-    """[d1, d2, d3, d7] -> [(d1, d3), (d7, d7)]"""
-    ranges: list[tuple[date, date]] = []
+def partition_ranges(partitions_def: dg.TimeWindowPartitionsDefinition, days: list[date]) -> list[tuple[str, str, list[date]]]:
+    """The partitions holding `days` (sorted), as contiguous ranges of partition keys, each with its
+    days: (first key, last key, days). A run per range."""
+    keys = partitions_def.get_partition_keys()  # in time order, as are the windows' starts
+    starts = sorted(w.start.date() for w in partitions_def.time_windows_for_partition_keys(frozenset(keys), validate=False))
+    ranges: list[tuple[int, int, list[date]]] = []
     for day in days:
-        if ranges and ranges[-1][1] + timedelta(days=1) == day:
-            ranges[-1] = (ranges[-1][0], day)
+        index = bisect_right(starts, day) - 1
+        if ranges and ranges[-1][1] == index:
+            ranges[-1][2].append(day)
+        elif ranges and ranges[-1][1] + 1 == index:
+            ranges[-1] = (ranges[-1][0], index, [*ranges[-1][2], day])
         else:
-            ranges.append((day, day))
-    return ranges
+            ranges.append((index, index, [day]))
+    return [(keys[first], keys[last], in_range) for first, last, in_range in ranges]
 
 
-def partition_range_tags(first: date, last: date) -> dict[str, str]:
-    return {"dagster/asset_partition_range_start": first.isoformat(), "dagster/asset_partition_range_end": last.isoformat()}
+def partition_tags(first: str, last: str) -> dict[str, str]:
+    """The run tags selecting partitions first..last (one partition: its key)."""
+    if first == last:
+        return {"dagster/partition": first}
+    return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+
+
+def price_run_config(settings: Settings, refetch: bool) -> dict:
+    """Run config of a run that fetches prices: up to PERPETUUM_END_DATE; every day again when `refetch`."""
+    fetch = {"through": settings.end_date.isoformat(), "refetch": refetch}
+    return {**LOG_CONFIG, "ops": {"share_prices_ingest": {"config": fetch}}}
 
 
 def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = True, full: bool = False) -> pl.DataFrame:
@@ -68,8 +82,8 @@ def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = T
 
     The missing price days are fetched, then the downstream tables that need rebuilding
     (pipelines/staleness.py decides which: those that depend on prices, all of them when the
-    registry, SEC data, code or settings changed, none when nothing did; a single missing day
-    shares its run with them), then the simulation and the report. `simulate=False` skips the Monte Carlo (tests of the price layer over a few days,
+    registry, SEC data, code or settings changed, none when nothing did; missing days within one
+    month share their run with them), then the simulation and the report. `simulate=False` skips the Monte Carlo (tests of the price layer over a few days,
     whose AMD history is too short to estimate the share-price model from). `full=True` ignores
     what is loaded: `full_rebuild` runs over every day of the settings' range and every table."""
     defs = build_definitions(settings)
@@ -78,16 +92,17 @@ def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = T
     warehouse: WarehouseResource = defs.resources["warehouse"]
     if full:
         first, last = settings.start_date, settings.end_date
+        days = every_day(first, last)
         rebuild_plan = plan_full_rebuild(defs)
-        print(f"full rebuild: refetching every day {first}..{last} ({(last - first).days + 1} days) via "
+        print(f"full rebuild: refetching every day {first}..{last} ({len(days)} days) via "
               f"{','.join(settings.price_sources)}, ignoring what is loaded, then every downstream table")
-        runs = run_prices_and_downstream(defs.resolve_job_def("full_rebuild"), instance, settings, [(first, last)], rebuild_plan.downstream)
+        job = defs.resolve_job_def("full_rebuild")
     else:
         job = defs.resolve_job_def("daily_refresh")
-        ranges = contiguous_ranges(missing_days(warehouse, settings))
-        rebuild_plan = plan_refresh(defs, instance, job, fetching=bool(ranges))
+        days = missing_days(warehouse, settings)
+        rebuild_plan = plan_refresh(defs, instance, job, fetching=bool(days))
         print(rebuild_plan.why)
-        runs = run_prices_and_downstream(job, instance, settings, ranges, rebuild_plan.downstream)
+    runs = run_prices_and_downstream(job, instance, settings, days, rebuild_plan.downstream, refetch=full)
     simulate = simulate and not rebuild_plan.simulation_current
     simulation = defs.resolve_job_def("simulation_job")
     for scenario in simulation.partitions_def.get_partition_keys() if simulate else []:
@@ -104,27 +119,37 @@ def refresh(settings: Settings, instance: dg.DagsterInstance, simulate: bool = T
 
 
 def run_prices_and_downstream(
-    job: dg.JobDefinition, instance: dg.DagsterInstance, settings: Settings, ranges: list[tuple[date, date]], downstream: list[dg.AssetKey]
+    job: dg.JobDefinition, instance: dg.DagsterInstance, settings: Settings, days: list[date], downstream: list[dg.AssetKey],
+    refetch: bool = False,
 ) -> list[dg.ExecuteInProcessResult]:
-    """One run per missing range of price days, then one for `downstream`. A single missing day
-    (the daily case) goes in one run with `downstream`, saving a run's own overhead. Longer ranges
-    do not: Dagster records a planned event per partition for every asset of a range run, the
-    unpartitioned ones included (37 assets x 3,650 days took minutes). Returns the runs."""
+    """One run per contiguous range of the (monthly) price partitions holding `days`, then one for
+    `downstream`. A run of one partition (the daily case: the current month, one new day) also
+    builds `downstream`, saving a run's own overhead; a range run does not, since Dagster records a
+    planned event per partition for every asset of a range run, the unpartitioned ones included.
+    Each price run fetches, of its partitions, only the days the coverage ledger lists as missing
+    (all of them when `refetch`), up to PERPETUUM_END_DATE. Returns the runs."""
     sources = ",".join(settings.price_sources)
+    ranges = partition_ranges(job.partitions_def, days)
     together = bool(downstream) and len(ranges) == 1 and ranges[0][0] == ranges[0][1]
     results = []
-    for first, last in ranges:
-        print(f"prices: fetching {first}..{last} ({(last - first).days + 1} days) via {sources}"
-              + (", with the tables to rebuild in the same run" if together else ""))
-        results.append(job.execute_in_process(instance=instance, tags=partition_range_tags(first, last),
-                                              asset_selection=[*PRICE_KEYS, *(downstream if together else [])],
-                                              run_config=LOG_CONFIG))
+    for first, last, in_range in ranges:
+        started = monotonic()
+        partitions = f"partition {first}" if first == last else f"partitions {first}..{last}"
+        print(f"prices: fetching {len(in_range)} days {in_range[0]}..{in_range[-1]} ({partitions}) via {sources}"
+              + (", with the tables to rebuild in the same run" if together else ""), flush=True)
+        selection = [*PRICE_KEYS, *(downstream if together else [])]
+        results.append(job.execute_in_process(instance=instance, tags=partition_tags(first, last), asset_selection=selection,
+                                              run_config=with_progress(price_run_config(settings, refetch), len(selection))))
+        print(f"prices: {partitions} done in {monotonic() - started:.1f} s", flush=True)
     if not ranges:
         print(f"prices: every day {settings.start_date}..{settings.end_date} is already loaded; nothing to fetch")
     if downstream:
-        print("rebuilding: " + ", ".join(k.to_user_string() for k in downstream))
+        print("rebuilding: " + ", ".join(k.to_user_string() for k in downstream), flush=True)
     if downstream and not together:
-        results.append(job.execute_in_process(instance=instance, asset_selection=downstream, run_config=LOG_CONFIG))
+        started = monotonic()
+        results.append(job.execute_in_process(instance=instance, asset_selection=downstream,
+                                              run_config=with_progress(LOG_CONFIG, len(downstream))))
+        print(f"rebuilding: done in {monotonic() - started:.1f} s", flush=True)
     return results
 
 

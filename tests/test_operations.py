@@ -138,14 +138,14 @@ def test_full_refresh_refetches_every_day_then_rebuilds_every_table(make_setting
 
     new_runs = [r for r in instance.get_runs() if r.run_id not in runs_before]
     assert sorted(r.job_name for r in new_runs) == ["full_rebuild", "full_rebuild", "report_job"]  # report last
-    run = next(r for r in new_runs if r.job_name == "full_rebuild" and "dagster/asset_partition_range_start" in r.tags)
-    assert run.tags["dagster/asset_partition_range_start"] == "2025-10-01"
-    assert run.tags["dagster/asset_partition_range_end"] == "2025-10-10"
+    run = next(r for r in new_runs if r.job_name == "full_rebuild" and "dagster/partition" in r.tags)
+    assert run.tags["dagster/partition"] == "2025-10"  # the one monthly partition of the range
     assert run.tags["perpetuum/rebuild"] == "full"
     materialized = instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
-    price_partitions = {e.dagster_event.partition for e in materialized
-                        if e.dagster_event.asset_key == dg.AssetKey(["raw", "share_prices"])}
-    assert len(price_partitions) == 10  # every day again, although none was missing
+    prices = [e.dagster_event.event_specific_data.materialization for e in materialized
+              if e.dagster_event.asset_key == dg.AssetKey(["raw", "share_prices"])]
+    assert [m.partition for m in prices] == ["2025-10"]
+    assert prices[0].metadata["ranges_fetched"].value == ["2025-10-01..2025-10-10"]  # every day again, although none was missing
     tables = next(r for r in new_runs if r.job_name == "full_rebuild" and r.run_id != run.run_id)
     assert tables.tags["perpetuum/rebuild"] == "full"
     materialized = instance.all_logs(tables.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)

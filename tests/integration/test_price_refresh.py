@@ -77,10 +77,13 @@ def test_forced_rerun_of_the_same_partitions_is_idempotent(make_settings, instan
     refresh(settings, instance, simulate=False)
     before = table_hashes(settings.warehouse)
     from pipelines.definitions import build_definitions
+    from pipelines.refresh import price_run_config
 
     job = build_definitions(settings).resolve_job_def("daily_refresh")
-    tags = {"dagster/asset_partition_range_start": "2025-10-01", "dagster/asset_partition_range_end": "2025-10-08"}
-    assert job.execute_in_process(instance=instance, tags=tags).success
+    result = job.execute_in_process(instance=instance, partition_key="2025-10", run_config=price_run_config(settings, refetch=True))
+    assert result.success
+    fetched = instance.get_latest_materialization_event(dg.AssetKey(["raw", "share_prices"])).asset_materialization.metadata
+    assert fetched["days_fetched"].value == 8  # every day again, although none was missing
     assert table_hashes(settings.warehouse) == before
 
 
@@ -156,15 +159,16 @@ def test_duckdb_cli_reads_the_warehouse_read_only(make_settings, instance):
     assert done.stdout.splitlines() == ["trade_date,close", "2025-10-03,164.67", "2025-10-06,203.71"]
 
 
-def test_per_ticker_metadata_only_on_one_day_runs(make_settings, instance):
-    """A range run's metadata is copied to each of its partitions: per-ticker tables only for one day."""
+def test_per_ticker_metadata_only_on_one_partition_runs(make_settings, instance):
+    """A range run's metadata is copied to each of its partitions: per-ticker tables only for one partition."""
     share_prices = dg.AssetKey(["raw", "share_prices"])
-    refresh(make_settings(start_date="2025-10-01", end_date="2025-10-08"), instance, simulate=False)
+    refresh(make_settings(start_date="2025-09-29", end_date="2025-10-08"), instance, simulate=False)  # 2025-09..2025-10
     ranged = instance.get_latest_materialization_event(share_prices).asset_materialization.metadata
     assert "per_ticker" not in ranged and "covered_until" not in ranged
     assert ranged["tickers_per_source"].value == {"snapshot": 12}
     assert ranged["covered_until_where_short"].value == {}
-    refresh(make_settings(start_date="2025-10-01", end_date="2025-10-09"), instance, simulate=False)
-    one_day = instance.get_latest_materialization_event(share_prices).asset_materialization.metadata
-    assert set(one_day["sources"].value) == set(one_day["covered_until"].value) and len(one_day["sources"].value) == 12
-    assert "| NVDA |" in one_day["per_ticker"].value
+    refresh(make_settings(start_date="2025-09-29", end_date="2025-10-09"), instance, simulate=False)  # 2025-10 only
+    one_month = instance.get_latest_materialization_event(share_prices).asset_materialization.metadata
+    assert set(one_month["sources"].value) == set(one_month["covered_until"].value) and len(one_month["sources"].value) == 12
+    assert "| NVDA |" in one_month["per_ticker"].value
+    assert one_month["ranges_fetched"].value == ["2025-10-09..2025-10-09"]

@@ -25,9 +25,10 @@ import pytest
 from dagster._core.events import DagsterEventType
 from dagster._core.instance.ref import InstanceRef
 
+from assets.market.coverage import every_day
 from assets.settings import PROJECT_ROOT, Settings, SettingsError
 from pipelines.definitions import build_definitions
-from pipelines.refresh import LOG_CONFIG, missing_days, refresh
+from pipelines.refresh import LOG_CONFIG, missing_days, partition_ranges, partition_tags, price_run_config, refresh
 from pipelines.resources import build_resources
 from tests.integration.conftest import table_hashes
 from tests.replay import faults as F
@@ -86,9 +87,10 @@ def full_rerun(settings: Settings, instance: dg.DagsterInstance) -> None:
     """Every partition of the range fetched again and everything downstream rebuilt, ignoring the
     coverage ledger (what `refresh --full` / a backfill of all partitions does), then the simulation."""
     defs = build_definitions(settings)
-    tags = {"dagster/asset_partition_range_start": settings.start_date.isoformat(),
-            "dagster/asset_partition_range_end": settings.end_date.isoformat()}
-    assert defs.resolve_job_def("daily_refresh").execute_in_process(instance=instance, tags=tags, run_config=LOG_CONFIG).success
+    job = defs.resolve_job_def("daily_refresh")
+    (first, last, _), = partition_ranges(job.partitions_def, every_day(settings.start_date, settings.end_date))
+    run_config = price_run_config(settings, refetch=True)
+    assert job.execute_in_process(instance=instance, tags=partition_tags(first, last), run_config=run_config).success
     simulation = defs.resolve_job_def("simulation_job")
     for scenario in simulation.partitions_def.get_partition_keys():
         assert simulation.execute_in_process(instance=instance, partition_key=scenario, run_config=LOG_CONFIG).success
@@ -346,9 +348,9 @@ def test_two_full_runs_are_identical_live_source(tmp_path, ephemeral_instance, r
         first = table_hashes(warehouse)
         again = missing_days(build_resources(settings)["warehouse"], settings)
         assert [d.isoformat() for d in again] == ["2024-06-15", "2024-06-16"]  # after the last bar: asked again next time
-        defs = build_definitions(settings)
-        tags = {"dagster/asset_partition_range_start": first_day.isoformat(), "dagster/asset_partition_range_end": last_day.isoformat()}
-        assert defs.resolve_job_def("daily_refresh").execute_in_process(instance=ephemeral_instance, tags=tags, run_config=LOG_CONFIG).success
+        job = build_definitions(settings).resolve_job_def("daily_refresh")
+        run_config = price_run_config(settings, refetch=True)  # every day of the month again
+        assert job.execute_in_process(instance=ephemeral_instance, partition_key="2024-06", run_config=run_config).success
         assert table_hashes(warehouse) == first
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         assert conn.execute("SELECT value FROM raw.corporate_actions WHERE ticker = 'NVDA' AND action = 'split'").fetchall() == [(10.0,)]
