@@ -114,7 +114,7 @@ def test_defaults_fill_the_run_config_and_the_help_states_them(env):
     (["--set", "delay_mean_months"], "expected NAME=VALUE"),
     (["--set", "delay_mean_months=soon"], "'soon' is not a number"),
     (["--set", "delay_mean_months=1", "--set", "delay_mean_months=2"], "given twice"),
-    (["--set", "nvidia_loi_probability=1.5"], "nvidia_loi_probability: 1.5 is out of range"),
+    (["--set", "nvidia_loi_probability=1.5"], "nvidia_loi_probability 1.5 is outside [0, 1]"),
     (["--set", "personal_share_target_yyyymm=202612.5"], "a whole number"),
     (["--end-month", "2029-13"], "is not a month YYYY-MM"),
     (["--n-paths", "0"], "0 is not in the range x>=1"),

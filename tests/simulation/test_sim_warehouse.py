@@ -149,8 +149,8 @@ def test_a_universe_without_amd_skips_the_simulation_and_builds_everything_else(
         refresh(settings, instance, simulate=True)
     with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
         status = conn.sql("SELECT part, status, reason FROM sim.status ORDER BY part").pl()
-        assert conn.sql("SELECT count(*) FROM sim.outcomes").fetchone()[0] == 0
-        assert conn.sql("SELECT count(*) FROM mart.commitment_schedule").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM sim.outcomes").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM mart.commitment_schedule").fetchone()[0] > 0
     assert status["part"].to_list() == ["base", "bear", "bull", "comparison"]
     assert status["status"].to_list() == ["skipped"] * 4
     assert status["reason"].str.contains("daily AMD closes in core.prices").all()
