@@ -48,7 +48,9 @@ def test_a_snapshot_file_that_disagrees_with_an_overlapping_one_fails_and_keeps_
     assert b",516.1," in text
     path.write_bytes(text.replace(b",516.1,", b",517.1,", 1))
     edited = dataclasses.replace(make_settings(start_date="2026-05-25", end_date="2026-06-12", tickers="AMD,NVDA"), snapshot_dir=folder)
-    with pytest.raises(dg.Failure) as failure:
+    # The price step treats every source failure as one a retry may cure, so Dagster retries it
+    # (3 times) and then raises DagsterMaxRetriesExceededError, whose text carries the cause.
+    with pytest.raises(Exception) as failure:  # noqa: B017, PT011 - dg.Failure, or the retries' error around it
         refresh(edited, instance, simulate=False)
     message = str(failure.value)
     assert "snapshot: AMD: update/AMD.csv disagrees with prices.parquet on 1 value(s)" in message
