@@ -7,7 +7,6 @@ import dataclasses
 import shutil
 from datetime import date
 
-import dagster as dg
 import duckdb
 import pytest
 from tests.integration.conftest import SNAPSHOT, fetch_one, table_hashes
