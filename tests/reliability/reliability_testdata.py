@@ -222,10 +222,13 @@ def rewrite_fuzzing_section() -> None:
     """Replace the fuzzing section of docs/RELIABILITY.md with the counts in fuzz_counts.json
     (run by `python -m tests.reliability.parser_fuzz` after it writes them); the cases stay."""
     text = DOC.read_text(encoding="utf-8")
-    start = text.index(FUZZ_HEADING)
-    end = text.find("\n## ", start + len(FUZZ_HEADING))
-    section = "\n".join(_fuzzing()[1:]) + "\n"
-    DOC.write_text(text[:start] + section + (text[end:] if end != -1 else ""), encoding="utf-8")
+    start = text.find(FUZZ_HEADING)
+    if start == -1:  # a document rendered before the section existed: it goes before the case tables
+        start = end = text.find("\n## ") + 1
+    else:
+        end = text.find("\n## ", start + len(FUZZ_HEADING)) + 1
+    section = "\n".join(_fuzzing()[1:]) + "\n\n"
+    DOC.write_text(text[:start] + section + (text[end:] if end > 0 else ""), encoding="utf-8")
 
 
 def _fuzzing() -> list[str]:
