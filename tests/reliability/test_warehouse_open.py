@@ -155,14 +155,17 @@ def damage(source: Path, target: Path, how: str) -> str:
     copy_warehouse(source, target)
     size = target.stat().st_size
     block, table = last_data_block(target)
-    middle = HEADERS + block * BLOCK + BLOCK // 2  # the middle of the last block that holds table data
+    start = HEADERS + block * BLOCK
     with open(target, "r+b") as file:
         if how == "truncated":
-            file.truncate(middle)
-            return f"the file cut {size - middle} bytes before its end, in the middle of its last block holding data ({table})"
-        file.seek(middle)
+            file.truncate(start + BLOCK // 2)
+            return (f"the file cut {size - start - BLOCK // 2} bytes before its end, in the middle of its last block "
+                    f"holding data ({table})")
+        # The first bytes of the block's data (after its 8-byte checksum): a partly filled block's
+        # unused zeros are not covered by its checksum, and damage there changes no value.
+        file.seek(start + 64)
         file.write(b"\xff" * 64)
-        return f"64 bytes overwritten in the middle of a block holding data ({table}), the file's size unchanged"
+        return f"64 bytes of table data overwritten ({table}, block {block}), the file's size unchanged"
 
 
 DAMAGE = [("truncated", "Could not read enough bytes"), ("overwritten", "checksum")]
