@@ -38,7 +38,7 @@ def test_offline_default_loads_the_snapshot(run_sec, offline_sec, warehouse_path
 
     facts = materialization(result, "raw/sec_company_facts")
     # Companies without offline data are reported, with the reason, not skipped silently.
-    assert {"AVGO", "META", "AMD", "AMZN", "INTC"} == set(facts["companies_without_data"])
+    assert {"AVGO", "META", "AMD", "AMZN", "INTC", "GOOGL", "NBIS", "IREN"} == set(facts["companies_without_data"])
     assert "no offline data" in facts["companies_without_data"]["AVGO"]
     assert "| META | 0001326801 | no offline data | 0 |" in facts["per_company"]
     assert facts["offline_retrieved"]["NVDA"] == {
@@ -48,7 +48,7 @@ def test_offline_default_loads_the_snapshot(run_sec, offline_sec, warehouse_path
     assert facts["dagster/row_count"] == fetch_one(warehouse_path, "SELECT count(*) FROM raw.sec_company_facts")[0]
 
     filings = materialization(result, "raw/sec_filings")
-    assert set(filings["companies_without_data"]) == {"ORCL", "MSFT", "AVGO", "AMZN", "INTC", "META"}
+    assert set(filings["companies_without_data"]) == {"ORCL", "MSFT", "AVGO", "AMZN", "INTC", "META", "GOOGL", "NBIS", "IREN"}
     assert filings["offline_retrieved"]["AMD"] == {"submissions_AMD.json": "2026-08-18"}
     forms = {f for (f,) in _rows(warehouse_path, "SELECT DISTINCT form FROM raw.sec_filings")}
     assert {"8-K", "10-K", "10-Q"} <= forms and "4" not in forms

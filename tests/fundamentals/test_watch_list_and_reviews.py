@@ -13,7 +13,7 @@ HEADER = "company,aliases,ticker,exchange,currency,sec_cik,listed\n"
 
 def test_the_real_watch_list_is_every_listed_party_with_a_cik():
     watched = watched_companies()
-    assert [w.ticker for w in watched] == ["NVDA", "AMD", "ORCL", "MSFT", "AVGO", "AMZN", "INTC", "META", "CRWV"]
+    assert [w.ticker for w in watched] == ["NVDA", "AMD", "ORCL", "MSFT", "AVGO", "AMZN", "INTC", "META", "CRWV", "GOOGL", "NBIS", "IREN"]
     assert watched[1].cik == "0000002488" and watched[1].company == "AMD"
 
 
