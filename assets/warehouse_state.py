@@ -90,12 +90,16 @@ def record_step_builds(conn: duckdb.DuckDBPyConnection) -> None:
     if context is None:
         return
     graph = context.job_def.asset_layer.asset_graph  # the job's assets and their deps
-    part = context.partition_key if context.has_partition_key else ""
-    prints = _Fingerprints(conn)
-    for key in context.selected_asset_keys:
+    selected = context.selected_asset_keys
+    # Parents first, and the ledger read again after each entry: a step that builds a table and one
+    # derived from it (core.companies and core.deal_flows) records the child against the parent's new entry.
+    for key in (k for k in graph.toposorted_asset_keys if k in selected):
         table, parents = table_of(graph, key), parent_tables(graph, key)
         if table and parents:
-            run(conn, "meta/record_build.sql", {"table_name": table, "part": part, "inputs": prints.inputs(parents)})
+            # An unpartitioned table in a partitioned run (the daily refresh's price month) has one entry.
+            part = context.partition_key if graph.get(key).is_partitioned and context.has_partition_key else ""
+            inputs = _Fingerprints(conn).inputs(parents)
+            run(conn, "meta/record_build.sql", {"table_name": table, "part": part, "inputs": inputs})
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ class Consistency:
             return f"consistent: each of its {self.built} built derived tables was built from what its inputs hold now"
         names = [t + (f" ({', '.join(p for p in parts)})" if parts != ("",) else "") for t, parts in sorted(self.stale.items())]
         return (f"INCONSISTENT: {len(names)} tables were built from other inputs than their upstream tables hold now "
-                f"(e.g. a run failed part-way): {', '.join(names)}; the next refresh rebuilds every table first")
+                f"(e.g. a run failed part-way): {', '.join(names)}; the next refresh rebuilds those tables first")
 
 
 def check(conn: duckdb.DuckDBPyConnection, tables: Lineage) -> Consistency:

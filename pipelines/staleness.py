@@ -10,8 +10,8 @@ A refresh that completes records two fingerprints as tags on its last run:
 
 The next refresh compares them with the current ones: same inputs and same prices, nothing to
 rebuild; same inputs, other prices, only the tables that depend on prices; other inputs,
-everything. So does a warehouse whose build ledger (assets/warehouse_state.py) finds a table built
-from other inputs than its upstream tables hold now. Only the newest run of the instance counts: after a failed run, or a run launched from
+everything. A warehouse whose build ledger (assets/warehouse_state.py) finds tables built from
+other inputs than their upstream tables hold now gets those tables (and all built on them) rebuilt first. Only the newest run of the instance counts: after a failed run, or a run launched from
 the UI or a schedule, what the warehouse holds is not known here, so everything is rebuilt. Live
 SEC data can change at any time, so with PERPETUUM_SEC_USER_AGENT set the inputs never count as
 unchanged.
@@ -29,7 +29,7 @@ import dagster as dg
 from assets.market.assets import CORPORATE_ACTIONS, SHARE_PRICES
 from assets.settings import PROJECT_ROOT
 from assets.warehouse import WarehouseResource, query
-from assets.warehouse_state import check_warehouse
+from assets.warehouse_state import check_warehouse, table_of
 
 INPUTS_TAG = "perpetuum/inputs"
 PRICES_TAG = "perpetuum/prices"
@@ -139,8 +139,12 @@ def plan_refresh(defs: dg.Definitions, instance: dg.DagsterInstance, job: dg.Job
     if inputs is None:
         return Plan(everything, False, inputs, "SEC data is fetched live and may have changed: rebuilding every table")
     if stale := check_warehouse(warehouse, defs.resolve_asset_graph()).stale:
-        return Plan(everything, False, inputs, f"the warehouse is inconsistent ({', '.join(sorted(stale))} built from "
-                    "other inputs than their upstream tables hold now): rebuilding every table first")
+        # `stale` holds every table built on a stale one too: rebuilding these (and, with new days, the
+        # tables on the prices) leaves every table built from what its inputs hold.
+        graph = defs.resolve_asset_graph()
+        repair = [k for k in everything if table_of(graph, k) in stale or (fetching and k in price_dependent)]
+        return Plan(repair, False, inputs, f"the warehouse is inconsistent ({', '.join(sorted(stale))} built from "
+                    "other inputs than their upstream tables hold now): rebuilding those tables first")
     if last is None:
         return Plan(everything, False, inputs, "the newest run in this Dagster instance did not complete a refresh (none yet, "
                     "a failed run, or a run started from the UI or a schedule): rebuilding every table")

@@ -64,8 +64,9 @@ def test_an_edited_registry_rebuilds_every_table(first, instance, tmp_path, monk
     refresh(first, instance, simulate=False)  # the same edited folder again: nothing to do
     assert len(instance.get_runs()) == before
 
-    deals.write_text(deals.read_text().replace("NVDA-OAI-2025-09-LOI-EQUITY,2025-09-22,NVIDIA,OpenAI,equity_investment,100,",
-                                               "NVDA-OAI-2025-09-LOI-EQUITY,2025-09-22,NVIDIA,OpenAI,equity_investment,90,"))
+    deals.write_text(deals.read_text().replace("NVDA-OAI-2025-09-LOI-EQUITY,2025-09-22,day,NVIDIA,OpenAI,equity_investment,100,",
+                                               "NVDA-OAI-2025-09-LOI-EQUITY,2025-09-22,day,NVIDIA,OpenAI,equity_investment,90,"))
+    assert "equity_investment,90," in deals.read_text()  # the edit took: the row's layout is as written above
     refresh(first, instance, simulate=False)
     assert REGISTRY_TABLE in rebuilt(instance, before)
     assert fetch_one(first.warehouse, "SELECT amount_usd_bn FROM raw.deals WHERE deal_id = 'NVDA-OAI-2025-09-LOI-EQUITY'") == (90,)
