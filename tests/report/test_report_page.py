@@ -17,7 +17,8 @@ EMPTY = pl.DataFrame()
 
 def data(**frames) -> ReportData:
     base = {name: EMPTY for name in ("price_freshness", "registry_freshness", "sec_freshness", "cycles", "reactions",
-                                     "cost_per_gw", "commitments", "warrants", "outcomes", "sources")}
+                                     "cost_per_gw", "commitments", "warrants", "outcomes", "headline", "anchors", "sim_status",
+                                     "sources")}
     return ReportData(**{**base, **frames})
 
 
