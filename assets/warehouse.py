@@ -82,8 +82,8 @@ class WarehouseResource(DuckDBResource):
         conn = open_warehouse(self.database, {**CONNECTION_CONFIG, **self.connection_config}, self.wait_seconds)
         try:
             try:
+                verify_once(conn, self.database)  # before the DDL, whose ALTERs may write (and checkpoint) the file
                 apply_ddl(conn)
-                verify_once(conn, self.database)
             except duckdb.Error as exc:
                 raise WarehouseError(describe_error(self.database, exc)) from None
             yield conn
