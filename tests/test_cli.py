@@ -1,5 +1,5 @@
 """`perpetuum`, the project's command, run as users run it: .venv/bin/perpetuum in a child process,
-against a real warehouse that `perpetuum refresh` builds once for the module (2025-01-01..2026-06-12 on
+against a real warehouse that `perpetuum refresh` builds once for the module (2025-01-01..2026-10-16 on
 the bundled snapshot, in its own DAGSTER_HOME), and `make help`."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def perpetuum(env: dict[str, str], *args: str, timeout: int = 900) -> subprocess
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("cli")
-    return {"PERPETUUM_WAREHOUSE": str(folder / "perpetuum.duckdb"), "PERPETUUM_START_DATE": "2025-01-01", "PERPETUUM_END_DATE": "2026-06-12",
+    return {"PERPETUUM_WAREHOUSE": str(folder / "perpetuum.duckdb"), "PERPETUUM_START_DATE": "2025-01-01", "PERPETUUM_END_DATE": "2026-10-16",
             "PERPETUUM_REPORT_DIR": str(folder / "reports"), "PERPETUUM_LOG_DIR": str(folder / "logs"),
             "DAGSTER_HOME": str(folder / "dagster_home")}
 

@@ -74,10 +74,11 @@ CREATE TABLE IF NOT EXISTS sim.sensitivity (
     seed          BIGINT
 );
 
--- Whether each simulation slice was built or skipped, and why (the report explains a gap).
+-- Whether each simulation slice was built or skipped, and why (the report explains a gap). No
+-- timestamp: the same inputs rebuild the same bytes (Dagster's event log says when a slice was built).
 CREATE TABLE IF NOT EXISTS sim.status (
     part      VARCHAR NOT NULL,   -- a scenario, or 'comparison'
     status    VARCHAR NOT NULL,   -- built | skipped
-    reason    VARCHAR,
-    built_at  TIMESTAMPTZ
+    reason    VARCHAR
 );
+ALTER TABLE sim.status DROP COLUMN IF EXISTS built_at;  -- written by the first version of this table

@@ -4,4 +4,4 @@ INSERT INTO sim.anchor_comparison BY NAME SELECT * FROM anchor_comparison;
 DELETE FROM sim.sensitivity;
 INSERT INTO sim.sensitivity BY NAME SELECT * FROM sensitivity;
 DELETE FROM sim.status WHERE part = 'comparison';
-INSERT INTO sim.status VALUES ('comparison', $status, $reason, now());
+INSERT INTO sim.status VALUES ('comparison', $status, $reason);

@@ -8,4 +8,4 @@ INSERT INTO sim.outcomes BY NAME SELECT * FROM outcomes;
 DELETE FROM sim.sample_paths WHERE scenario = $scenario;
 INSERT INTO sim.sample_paths BY NAME SELECT * FROM sample_paths;
 DELETE FROM sim.status WHERE part = $scenario;
-INSERT INTO sim.status VALUES ($scenario, $status, $reason, now());
+INSERT INTO sim.status VALUES ($scenario, $status, $reason);
