@@ -182,7 +182,7 @@ def test_two_refreshes_at_once_with_a_reader(tmp_path, reference, monkeypatch, r
         assert code == 0, err[-4000:]
         assert "WarehouseBusyError" not in err and "Could not set lock" not in err and "Traceback" not in err
     # Each fetched the whole range, or found it already loaded by the other (it depends on who opened first).
-    fetched = [f"prices: fetching {START}..{END} (31 days)" in out for _, out, _ in results]
+    fetched = [f"prices: fetching {(END - START).days + 1} days {START}..{END} (" in out for _, out, _ in results]
     assert all(f or f"every day {START}..{END} is already loaded" in out for f, (_, out, _) in zip(fetched, results))
 
     instance = open_instance(home, monkeypatch)
