@@ -29,12 +29,10 @@ SQL_DIR = PROJECT_ROOT / "sql"
 # DuckDB 2.0 writes storage version 69 by default, which the DuckDB CLI (1.5) cannot open; the
 # oldest format with every feature we use keeps the file readable by both.
 STORAGE_COMPATIBILITY = "v1.5.0"
-CONNECTION_CONFIG = {
-    "storage_compatibility_version": STORAGE_COMPATIBILITY,
-    # Never fetch or load an extension on the fly (a SQLite file would make DuckDB try to).
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
+# Never fetch or load an extension on the fly (a SQLite file would make DuckDB try to): every
+# connection, the read-only ones of `perpetuum query` included.
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+CONNECTION_CONFIG = {"storage_compatibility_version": STORAGE_COMPATIBILITY, **NO_EXTENSIONS}
 DEFAULT_WAIT_SECONDS = 5.0
 # Bytes 8-11 of every DuckDB database file (its main header's magic).
 DUCKDB_MAGIC = b"DUCK"

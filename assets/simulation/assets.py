@@ -73,18 +73,20 @@ def _inputs(warehouse: WarehouseResource, config: SimulationConfig):
     return inputs_from_tables(**tables, end_month=end_month)
 
 
+def _spec(table: str) -> dg.AssetSpec:
+    """The asset of one sim.* table: its description, the simulation's upstream tables, eager automation."""
+    return dg.AssetSpec(["sim", table], description=DESCRIPTIONS[table], deps=UPSTREAM, group_name="simulation",
+                        kinds={"polars", "duckdb"}, metadata={"dagster/table_name": f"sim.{table}"},
+                        automation_condition=dg.AutomationCondition.eager())
+
+
 def _empty(conn, table: str):
     return conn.sql(f"SELECT * FROM sim.{table} LIMIT 0").pl()
 
 
 @dg.multi_asset(
     name="simulation",
-    specs=[
-        dg.AssetSpec(["sim", table], description=DESCRIPTIONS[table], deps=UPSTREAM, group_name="simulation",
-                     kinds={"polars", "duckdb"}, metadata={"dagster/table_name": f"sim.{table}"},
-                     automation_condition=dg.AutomationCondition.eager())
-        for table in SIM_TABLES
-    ],
+    specs=[_spec(table) for table in SIM_TABLES],
     partitions_def=SCENARIOS,
     pool="duckdb",
 )
@@ -134,12 +136,7 @@ def simulation(context: dg.AssetExecutionContext, config: SimulationConfig, ware
 
 @dg.multi_asset(
     name="simulation_comparison",
-    specs=[
-        dg.AssetSpec(["sim", table], description=DESCRIPTIONS[table], deps=UPSTREAM, group_name="simulation",
-                     kinds={"polars", "duckdb"}, metadata={"dagster/table_name": f"sim.{table}"},
-                     automation_condition=dg.AutomationCondition.eager())
-        for table in COMPARISON_TABLES
-    ],
+    specs=[_spec(table) for table in COMPARISON_TABLES],
     pool="duckdb",
 )
 def simulation_comparison(context: dg.AssetExecutionContext, config: SimulationConfig, warehouse: WarehouseResource,

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 # Warnings about Dagster's own API stability (beta/preview/superseded parameters that the project
 # or Dagster itself uses): for the project's developers, not for the people running it.
 DEPENDENCY_WARNINGS = ("BetaWarning", "PreviewWarning", "SupersessionWarning")
-# A query must never fetch or load code: no extension is installed or loaded behind the user's back.
-READ_ONLY_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
 class UserError(click.ClickException):
@@ -99,11 +97,13 @@ def read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the warehouse, or a message saying how to get one."""
     import duckdb
 
+    from assets.warehouse import NO_EXTENSIONS  # a query never installs or loads an extension
+
     path = settings.warehouse
     if not path.exists():
         raise UserError(f"no warehouse at {path} yet: run `make run` (or `perpetuum refresh`) first")
     try:
-        conn = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
+        conn = duckdb.connect(str(path), read_only=True, config=NO_EXTENSIONS)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise UserError(f"a run is writing the warehouse {path} right now (DuckDB lets no reader in "
